@@ -1,0 +1,66 @@
+"""`academy user create` and `academy token create`."""
+
+import sys
+
+import click
+
+from academy.auth import service
+from academy.auth.models import ROLES
+from academy.errors import DomainError
+from academy.extensions import db
+
+
+def fail(error: DomainError) -> None:
+    db.session.rollback()
+    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@click.group("user")
+def user_group():
+    """Manage accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--partner-id", type=int, help="Required for partner users.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email, name, roles, partner_id, password_stdin):
+    """Create a user with one or more roles (repeat --role)."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user = service.create_user(
+            None,
+            email=email,
+            name=name,
+            roles=list(roles),
+            partner_id=partner_id,
+            password=password,
+        )
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{user.email}> with roles {', '.join(sorted(user.roles))}.")
+
+
+@click.group("token")
+def token_group():
+    """Manage API tokens."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+def create_token(email, name):
+    """Print a new API token for the user (shown once, stored hashed)."""
+    user = service.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    token = service.create_token(None, user, name)
+    db.session.commit()
+    click.echo(token)
+
+
+commands = [user_group, token_group]

@@ -1,0 +1,240 @@
+"""Accounts, passwords, sign-in sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from academy.audit.service import record
+from academy.auth.models import (
+    KINDS,
+    REGIONS,
+    ROLES,
+    ApiToken,
+    ConsentEvent,
+    LoginSession,
+    TraineeProfile,
+    User,
+    UserRole,
+)
+from academy.errors import Conflict, Invalid
+from academy.extensions import db, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+LOCK_AFTER_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+# Spent on unknown emails too, so response time does not reveal which emails exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def digest(token: str) -> str:
+    """Tokens are high-entropy random strings, so a fast hash is the right store for them."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_password(password: str) -> None:
+    from academy.auth.passwords import is_common
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            {"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]},
+        )
+    if is_common(password):
+        raise Invalid(
+            "That password is too common; choose another.",
+            {"password": ["That password is too common; choose another."]},
+        )
+
+
+def set_password(user: User, password: str) -> None:
+    validate_password(password)
+    user.password_hash = generate_password_hash(password)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    roles: list[str] | tuple[str, ...] = ("trainee",),
+    password: str | None = None,
+    kind: str = "professional",
+    region: str = "other",
+    organisation: str | None = None,
+    partner_id: int | None = None,
+    consent_share: bool = False,
+) -> User:
+    """Create an account; trainees get a profile, partner users must name their partner."""
+    fields: dict[str, list[str]] = {}
+    email = (email or "").strip().lower()
+    name = (name or "").strip()
+    if "@" not in email or len(email) > 254:
+        fields["email"] = ["Enter a valid email address."]
+    if not name or len(name) > 120:
+        fields["name"] = ["Enter a name of 1 to 120 characters."]
+    unknown = sorted(set(roles) - set(ROLES))
+    if not roles or unknown:
+        fields["roles"] = [f"Roles must be among {', '.join(ROLES)}."]
+    if kind not in KINDS:
+        fields["kind"] = [f"Kind must be one of {', '.join(KINDS)}."]
+    if region not in REGIONS:
+        fields["region"] = [f"Region must be one of {', '.join(REGIONS)}."]
+    if "partner" in roles and partner_id is None:
+        fields["partner_id"] = ["A partner user must belong to a partner."]
+    if fields:
+        raise Invalid("The user could not be created.", fields)
+    if find_user(email) is not None:
+        raise Conflict("A user with that email already exists.", {"email": ["Already in use."]})
+    if partner_id is not None:
+        from academy.partners.models import Partner
+
+        if db.session.get(Partner, partner_id) is None:
+            raise Invalid("No such partner.", {"partner_id": ["No such partner."]})
+
+    user = User(email=email, name=name, partner_id=partner_id if "partner" in roles else None)
+    user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]
+    if password is not None:
+        set_password(user, password)
+    if "trainee" in roles:
+        now = utcnow()
+        user.profile = TraineeProfile(
+            kind=kind,
+            region=region,
+            organisation=(organisation or "").strip()[:200] or None,
+            consent_share=consent_share,
+            consent_changed_at=now if consent_share else None,
+        )
+    db.session.add(user)
+    db.session.flush()
+    if "trainee" in roles and consent_share:
+        db.session.add(ConsentEvent(user_id=user.id, given=True))
+    record(actor, "user.create", "user", user.id, email=email, roles=sorted(set(roles)))
+    return user
+
+
+def set_consent(user: User, profile: TraineeProfile, given: bool) -> None:
+    """The trainee's own switch; every change is kept with its time."""
+    if profile.consent_share == given:
+        return
+    profile.consent_share = given
+    profile.consent_changed_at = utcnow()
+    db.session.add(ConsentEvent(user_id=user.id, given=given))
+    record(user, "consent.give" if given else "consent.withdraw", "user", user.id)
+
+
+class LockedOut(Exception):
+    pass
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password is right; raises LockedOut after repeated failures."""
+    user = find_user(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        raise LockedOut
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= LOCK_AFTER_FAILURES:
+            user.locked_until = now + LOCK_FOR
+            user.failed_logins = 0
+            record(None, "user.locked", "user", user.id)
+        return None
+    if not user.is_active:
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def start_session(user: User) -> str:
+    """Open a server-side sign-in session; the returned token goes in the session cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=digest(token), user_id=user.id))
+    user.login_token = token
+    return token
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == digest(token), LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def end_all_sessions(user: User, keep: str | None = None) -> None:
+    """Sign the user out everywhere (password change, deactivation), optionally but one."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+    )
+    if keep:
+        query = query.where(LoginSession.token_hash != digest(keep))
+    db.session.execute(query.values(revoked_at=utcnow()))
+
+
+def user_for_session(token: str) -> User | None:
+    user = db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            LoginSession.token_hash == digest(token),
+            LoginSession.revoked_at.is_(None),
+            User.is_active_account.is_(True),
+        )
+        .options(select_roles())
+    )
+    if user is not None:
+        user.login_token = token
+    return user
+
+
+def select_roles():
+    return selectinload(User.role_rows)
+
+
+def create_token(actor: User | None, user: User, name: str = "") -> str:
+    """A new API token for the user; the plain value is returned once and stored hashed."""
+    token = "ak_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(token_hash=digest(token), user_id=user.id, name=name[:100]))
+    record(actor, "token.create", "user", user.id, name=name[:100])
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token:
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == digest(token),
+            ApiToken.revoked_at.is_(None),
+            User.is_active_account.is_(True),
+        )
+        .options(select_roles())
+    )
+
+
+def deactivate(actor: User, user: User) -> None:
+    user.is_active_account = False
+    end_all_sessions(user)
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    record(actor, "user.deactivate", "user", user.id)

@@ -1,0 +1,3 @@
+"""Pages of the cohorts domain."""
+
+from academy.cohorts import bp  # noqa: F401

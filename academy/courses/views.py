@@ -1,0 +1,3 @@
+"""Pages of the courses domain."""
+
+from academy.courses import bp  # noqa: F401

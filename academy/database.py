@@ -1,0 +1,41 @@
+"""Engine settings per backend.
+
+SQLite: WAL so readers never wait for a writer, a busy timeout so writers queue instead of
+failing, foreign keys on, and the write lock taken up front (BEGIN IMMEDIATE) by every
+transaction that may write, because a read transaction that later tries to write can fail
+at once with "database is locked" when another writer got there first.
+"""
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+
+from academy.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _may_write() -> bool:
+    return not has_request_context() or request.method not in SAFE_METHODS
+
+
+def _on_connect(dbapi_connection, _record) -> None:
+    # Hand transaction control to the "begin" hook below.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def configure_engine(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)

@@ -1,0 +1,118 @@
+"""Domain errors, and the handlers that turn every error into a page or the API's JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from academy.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule said no. Services raise these; the handlers roll back and report them."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class Invalid(DomainError):
+    status, code = 422, "invalid"
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    body = {"error": {"code": code or HTTP_CODES.get(status, "error"), "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _field_errors(data: dict | None) -> dict:
+    """Flatten webargs' {"json": {"field": [...]}} into {"field": [...]}."""
+    if not data:
+        return {}
+    messages = data.get("messages") or data.get("errors") or {}
+    flat: dict = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            flat.update(errors)
+        else:
+            flat[location] = errors
+    return flat
+
+
+def _page(status: int, message: str):
+    return render_template("error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return api_error(error.status, error.message, error.fields, error.code)
+        return _page(error.status, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        status = error.code or 500
+        if wants_json():
+            fields = _field_errors(getattr(error, "data", None))
+            message = "The request body or query is invalid." if fields else error.description
+            headers = dict(getattr(error, "data", {}) or {}).get("headers") or {}
+            response, status = api_error(status, message, fields)
+            response.headers.update(headers)
+            if status == 401:
+                response.headers["WWW-Authenticate"] = "Bearer"
+            return response, status
+        return _page(status, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise error
+        if wants_json():
+            return api_error(500, "Something went wrong on our side; it has been logged.")
+        return _page(500, "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,3 @@
+"""Pages of the partners domain."""
+
+from academy.partners import bp  # noqa: F401

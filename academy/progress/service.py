@@ -1,0 +1,144 @@
+"""Completion records: issuing (automatically or by hand) and revoking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from academy.audit.service import record
+from academy.auth.models import User
+from academy.cohorts.models import Cohort
+from academy.courses.models import Course
+from academy.enrolments import service as enrolments
+from academy.enrolments.models import Enrolment
+from academy.errors import Conflict, Invalid
+from academy.extensions import db, utcnow
+from academy.progress.certificates import new_code
+from academy.progress.models import CompletionRecord
+
+
+def live_completion(user_id: int, course_id: int) -> CompletionRecord | None:
+    return db.session.scalar(
+        select(CompletionRecord).where(
+            CompletionRecord.user_id == user_id,
+            CompletionRecord.course_id == course_id,
+            CompletionRecord.revoked_at.is_(None),
+        )
+    )
+
+
+def issue_completion(
+    actor: User | None,
+    user: User,
+    course: Course,
+    *,
+    completed_on: date,
+    cohort: Cohort | None = None,
+    enrolment: Enrolment | None = None,
+    score: int | None = None,
+    reason: str | None = None,
+) -> tuple[CompletionRecord, bool]:
+    """Issue the person's completion of the course; (record, created).
+
+    Exactly one standing record per person and course: a unique partial index refuses a
+    second, so a double submit returns the record the first one issued.
+    """
+    if score is not None and not 0 <= score <= 100:
+        raise Invalid("A score is a percentage from 0 to 100.", {"score": ["0 to 100."]})
+    existing = live_completion(user.id, course.id)
+    if existing is not None:
+        return existing, False
+    completion = CompletionRecord(
+        user_id=user.id,
+        course_id=course.id,
+        cohort_id=cohort.id if cohort else None,
+        completed_on=completed_on,
+        score=score,
+        certificate_code=new_code(),
+        issued_by_id=actor.id if actor and actor.id != user.id else None,
+        manual_reason=reason,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(completion)
+            db.session.flush()
+    except IntegrityError:
+        existing = live_completion(user.id, course.id)
+        if existing is None:
+            raise
+        return existing, False
+    if enrolment is not None:
+        enrolments.mark_completed(actor, enrolment, reason or "Met the course's criteria")
+    record(
+        actor,
+        "completion.manual" if reason else "completion.issue",
+        "completion",
+        completion.id,
+        user_id=user.id,
+        course=course.slug,
+        reason=reason,
+    )
+    return completion, True
+
+
+def record_manual_completion(
+    actor: User,
+    user: User,
+    course: Course,
+    *,
+    completed_on: date,
+    reason: str,
+    cohort: Cohort | None = None,
+    score: int | None = None,
+) -> CompletionRecord:
+    """An instructor or manager records a completion by hand; the reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Give a reason for a manual completion.", {"reason": ["Required."]})
+    if completed_on > date.today():
+        raise Invalid("A completion cannot be dated in the future.", {"completed_on": ["Future."]})
+    enrolment = None
+    if cohort is not None:
+        if cohort.course_id != course.id:
+            raise Invalid("That cohort runs another course.", {"cohort_id": ["Wrong course."]})
+        enrolment = db.session.scalar(
+            select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
+        )
+    completion, created = issue_completion(
+        actor,
+        user,
+        course,
+        completed_on=completed_on,
+        cohort=cohort,
+        enrolment=enrolment,
+        score=score,
+        reason=reason,
+    )
+    if not created:
+        raise Conflict("This person already holds a completion of that course.")
+    return completion
+
+
+def revoke_completion(actor: User, completion: CompletionRecord, reason: str) -> CompletionRecord:
+    """Revoke a mistaken record. It stays, marked revoked with the reason, for auditors."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Give a reason for revoking.", {"reason": ["Required."]})
+    if completion.revoked_at is not None:
+        raise Conflict("This completion is already revoked.")
+    completion.revoked_at = utcnow()
+    completion.revoked_by_id = actor.id
+    completion.revoke_reason = reason[:2000]
+    if completion.cohort_id is not None:
+        enrolment = db.session.scalar(
+            select(Enrolment).where(
+                Enrolment.cohort_id == completion.cohort_id,
+                Enrolment.user_id == completion.user_id,
+            )
+        )
+        if enrolment is not None:
+            enrolments.reopen(actor, enrolment, f"Completion revoked: {reason}")
+    record(actor, "completion.revoke", "completion", completion.id, reason=reason)
+    return completion

@@ -1,0 +1,3 @@
+"""Pages of the progress domain."""
+
+from academy.progress import bp  # noqa: F401

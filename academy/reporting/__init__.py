@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("reporting", __name__, template_folder="templates")
+
+from academy.reporting import views  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Pages of the reporting domain."""
+
+from academy.reporting import bp  # noqa: F401

@@ -1,0 +1,110 @@
+"""Settings, read from the environment (see README, "Configuration")."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ACADEMY_INSTANCE", BASE_DIR / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _development_secret() -> str:
+    """A key generated once and kept in instance/, so sessions survive restarts."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ACADEMY_ENV = "development"
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'academy.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    ACADEMY_SUPPRESSION_THRESHOLD = _int("ACADEMY_SUPPRESSION_THRESHOLD", 5)
+    ACADEMY_DEFAULT_TARGET = _int("ACADEMY_DEFAULT_TARGET", 4000)
+    ACADEMY_OUTBOX = os.environ.get("ACADEMY_OUTBOX", str(INSTANCE_DIR / "outbox"))
+    ACADEMY_BASE_URL = os.environ.get("ACADEMY_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "academy@localhost")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    ACADEMY_TRUSTED_PROXIES = _int("ACADEMY_TRUSTED_PROXIES", 0)
+    MAX_CONTENT_LENGTH = _int("ACADEMY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"en": "English", "zh_Hans": "简体中文", "zh_Hant": "繁體中文"}
+    API_TITLE = "Academy API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }
+
+    @classmethod
+    def secret_key(cls) -> str:
+        return os.environ.get("SECRET_KEY") or _development_secret()
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ACADEMY_ENV = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    ACADEMY_OUTBOX = ""
+
+    @classmethod
+    def secret_key(cls) -> str:
+        return "testing-secret-key"
+
+
+class ProductionConfig(Config):
+    ACADEMY_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    ACADEMY_OUTBOX = os.environ.get("ACADEMY_OUTBOX", "")
+
+    @classmethod
+    def secret_key(cls) -> str:
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            raise RuntimeError("SECRET_KEY must be set when ACADEMY_ENV=production")
+        return key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("ACADEMY_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"ACADEMY_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

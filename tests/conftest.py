@@ -1,0 +1,122 @@
+"""Fixtures: one app per run, a clean database per test, clients signed in as any role.
+
+Set TEST_DATABASE_URL=postgresql://... to run the whole suite on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+from academy import create_app
+from academy.extensions import db
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "localhost",
+            "ACADEMY_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _context(app):
+    """Each test runs in an app context and leaves an empty database behind."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that user, without the password form."""
+
+    def sign_in(user):
+        factories.sign_in(client, user)
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def login_as(login):
+    """login_as("manager") creates a user with that role and signs the client in."""
+
+    def sign_in(role: str, **kwargs):
+        return login(factories.make_user(roles=[role], **kwargs))
+
+    return sign_in
+
+
+@pytest.fixture
+def api(client):
+    """api(user).get("/api/v1/me") calls the API with a fresh bearer token for that user."""
+    return lambda user=None, token=None: factories.ApiCaller(client, user, token)
+
+
+@contextmanager
+def _counting():
+    statements: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN")):
+            statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries():
+    """with count_queries() as queries: ...; len(queries) is the SQL statements run."""
+    return _counting
