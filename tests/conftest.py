@@ -44,7 +44,9 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

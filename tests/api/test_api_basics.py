@@ -1,0 +1,103 @@
+"""The API skeleton: tokens, the error format, health and the OpenAPI document."""
+
+from academy.auth.models import ApiToken
+from academy.extensions import db
+from tests.factories import make_user
+
+
+def test_me_answers_for_the_token_holder(api):
+    user = make_user(["trainee", "instructor"], email="ana@example.org", name="Ana")
+    response = api(user).get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json == {
+        "id": user.id,
+        "email": "ana@example.org",
+        "name": "Ana",
+        "roles": ["instructor", "trainee"],
+        "partner_id": None,
+    }
+
+
+def test_missing_or_bad_token_is_401_in_the_error_format(api, client):
+    for caller in (client, api(token="ak_not-a-real-token")):
+        response = caller.get("/api/v1/me")
+        assert response.status_code == 401
+        assert response.json["error"]["code"] == "unauthorized"
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_revoked_token_stops_working(api):
+    from academy.extensions import utcnow
+
+    caller = api(make_user())
+    assert caller.get("/api/v1/me").status_code == 200
+    for token in db.session.query(ApiToken):
+        token.revoked_at = utcnow()
+    db.session.commit()
+    assert caller.get("/api/v1/me").status_code == 401
+
+
+def test_session_cookie_does_not_authenticate_the_api(client, login_as):
+    login_as("manager")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_tokens_are_stored_hashed(api):
+    caller = api(make_user())
+    token = caller.headers["Authorization"].split()[1]
+    stored = db.session.query(ApiToken).one()
+    assert token not in stored.token_hash and len(stored.token_hash) == 64
+
+
+def test_unknown_api_path_is_a_json_404(api):
+    response = api(make_user()).get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_a_json_405(api):
+    response = api(make_user()).post("/api/v1/me", json={})
+    assert response.status_code == 405
+    assert response.json["error"]["code"] == "method_not_allowed"
+
+
+def test_unexpected_errors_are_a_json_500_that_leaks_nothing(app, api):
+    from academy.api.me import blp  # noqa: F401
+
+    caller = api(make_user())
+    app.config["PROPAGATE_TEST_ERRORS"] = False
+    original = app.view_functions["api_me.me"]
+
+    def broken():
+        raise RuntimeError("secret detail /srv/academy.db")
+
+    app.view_functions["api_me.me"] = broken
+    try:
+        response = caller.get("/api/v1/me")
+    finally:
+        app.view_functions["api_me.me"] = original
+        app.config["PROPAGATE_TEST_ERRORS"] = True
+    assert response.status_code == 500
+    assert response.json["error"]["code"] == "server_error"
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_healthz_answers_without_a_token_or_database(client, app, monkeypatch):
+    from academy.extensions import db as database
+
+    def no_database(*_a, **_k):
+        raise AssertionError("healthz touched the database")
+
+    monkeypatch.setattr(database.session, "execute", no_database)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok"
+
+
+def test_openapi_document_describes_the_api(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/me" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

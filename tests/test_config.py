@@ -1,0 +1,36 @@
+import pytest
+
+from academy import create_app
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"ACADEMY_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_sets_secure_cookies_and_hsts(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    app = create_app({"ACADEMY_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    response = app.test_client().get("/healthz", base_url="https://localhost")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(RuntimeError, match="ACADEMY_ENV"):
+        create_app({"ACADEMY_ENV": "staging", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_every_page_carries_the_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "base-uri 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "HttpOnly" in client.post("/language", data={"locale": "en"}).headers.get(
+        "Set-Cookie", "HttpOnly"
+    )
