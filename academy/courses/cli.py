@@ -1,0 +1,42 @@
+"""`academy courses sync [DIR]`."""
+
+from pathlib import Path
+
+import click
+
+from academy.courses.sync import FormatError, sync_courses
+from academy.extensions import db
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "courses"
+
+
+@click.group("courses")
+def courses_group():
+    """Course content."""
+
+
+@courses_group.command("sync")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def sync(directory):
+    """Create or update courses from Markdown (default: courses/). Changes nothing on error."""
+    directory = directory or DEFAULT_DIR
+    try:
+        report = sync_courses(directory)
+    except FormatError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s) found; nothing was synced."
+        ) from None
+    db.session.commit()
+    for slug in report.created:
+        click.echo(f"created  {slug}")
+    for slug in report.updated:
+        click.echo(f"updated  {slug}")
+    for name in report.retired_lessons:
+        click.echo(f"retired  {name}")
+    click.echo(f"Synced {directory}: {report.summary()}.")
+
+
+commands = [courses_group]
