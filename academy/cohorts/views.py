@@ -1,3 +1,0 @@
-"""Pages of the cohorts domain."""
-
-from academy.cohorts import bp  # noqa: F401
