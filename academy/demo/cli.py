@@ -29,6 +29,8 @@ def demo_command(scale, courses_dir):
     if scale:
         from academy.demo.synthetic import generate
 
+        if not small.is_loaded():
+            small.load_demo()
         summary = generate(scale)
         db.session.commit()
         click.echo(f"Synthetic academy: {summary} in {time.perf_counter() - started:.1f} s")
