@@ -19,6 +19,7 @@ def configure_api(app: Flask) -> None:
     from academy.api import (
         certificates,
         cohorts,
+        completions,
         courses,
         enrolments,
         me,
@@ -28,7 +29,17 @@ def configure_api(app: Flask) -> None:
     )
 
     api.init_app(app)
-    for module in (me, users, partners, courses, cohorts, enrolments, certificates, reporting):
+    for module in (
+        me,
+        users,
+        partners,
+        courses,
+        cohorts,
+        enrolments,
+        completions,
+        certificates,
+        reporting,
+    ):
         csrf.exempt(module.blp)  # bearer tokens, not cookies, authenticate the API
         api.register_blueprint(module.blp)
 

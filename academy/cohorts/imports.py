@@ -1,0 +1,409 @@
+"""Bulk enrolment from a CSV: check every row, preview the outcome, then apply all or nothing.
+
+The file's header is exactly `email,name,kind,region,organisation,consent_share`. Rows are
+numbered as a spreadsheet numbers them (the header is row 1). Applying runs in the caller's
+transaction with bulk INSERTs, so ten thousand rows take a few seconds, and any failure rolls
+back everything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import has_request_context, request
+from sqlalchemy import func, insert, select, update
+
+from academy.audit.models import AuditEvent
+from academy.audit.service import record
+from academy.auth.models import KINDS, REGIONS, ConsentEvent, TraineeProfile, User, UserRole
+from academy.cohorts.models import Cohort
+from academy.enrolments import service as enrolments
+from academy.enrolments.models import Enrolment, EnrolmentEvent
+from academy.errors import Conflict, Invalid
+from academy.extensions import db, utcnow
+
+HEADER = ("email", "name", "kind", "region", "organisation", "consent_share")
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+CHUNK = 1000
+TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
+EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
+
+Progress = Callable[[str], None]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, size, header)."""
+
+
+@dataclass
+class ImportRow:
+    row: int
+    email: str
+    name: str
+    kind: str
+    region: str
+    organisation: str | None
+    consent: bool
+    user_id: int | None = None  # an existing account matched by email
+    enrolment_id: int | None = None  # a withdrawn enrolment to re-use
+
+
+@dataclass
+class ImportPlan:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    cohort: Cohort | None = None
+    new_users: int = 0
+    existing_users: int = 0
+    already_in: list[ImportRow] = field(default_factory=list)
+    to_enrol: list[ImportRow] = field(default_factory=list)
+    seats: int = 0
+    waitlisted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode(data: bytes) -> str:
+    """The upload as text: UTF-8, with or without a byte-order mark."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (unreadable byte at position {error.start}). "
+            "Save it from your spreadsheet as “CSV UTF-8” and upload it again."
+        ) from None
+
+
+def _norm(value: str) -> str:
+    return value.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _check_row(number: int, cells: list[str]) -> tuple[ImportRow | None, list[str]]:
+    if len(cells) != len(HEADER):
+        return None, [f"has {len(cells)} columns; expected {len(HEADER)}"]
+    email, name, kind, region, organisation, consent = (c.strip() for c in cells)
+    email = email.lower()
+    problems = []
+    if not EMAIL.match(email) or len(email) > 254:
+        problems.append(f"“{email}” is not a valid email address" if email else "email is missing")
+    if not name:
+        problems.append("name is missing")
+    elif len(name) > 120:
+        problems.append("name is longer than 120 characters")
+    if _norm(kind) not in KINDS:
+        problems.append(f"unknown kind “{kind}” (use {' or '.join(KINDS)})")
+    if _norm(region) not in REGIONS:
+        problems.append(f"unknown region “{region}” (use {', '.join(REGIONS)})")
+    if len(organisation) > 200:
+        problems.append("organisation is longer than 200 characters")
+    if consent.lower() not in TRUE | FALSE:
+        problems.append(f"consent_share “{consent}” must be true/false, yes/no or 1/0")
+    if problems:
+        return None, problems
+    return (
+        ImportRow(
+            number,
+            email,
+            name,
+            _norm(kind),
+            _norm(region),
+            organisation or None,
+            consent.lower() in TRUE,
+        ),
+        [],
+    )
+
+
+def parse(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
+    """Every well-formed row, and (row number, reason) for each bad one."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise ImportFileError(f"Row 1: {error}.") from None
+    if header is None:
+        raise ImportFileError("The file is empty.")
+    if [h.strip().lower() for h in header] != list(HEADER):
+        raise ImportFileError(f"Row 1: the header must be exactly “{','.join(HEADER)}”.")
+    rows: list[ImportRow] = []
+    errors: list[tuple[int, str]] = []
+    first_seen: dict[str, int] = {}
+    number = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.append((reader.line_num, str(error)))
+            break
+        number += 1
+        if not any(c.strip() for c in cells):
+            continue  # blank lines are skipped, but still counted
+        if len(rows) + len(errors) >= MAX_ROWS:
+            raise ImportFileError(f"The file has more than {MAX_ROWS} rows; split it.")
+        row, problems = _check_row(number, cells)
+        if row is not None and row.email in first_seen:
+            problems = [f"duplicate email {row.email} (also on row {first_seen[row.email]})"]
+            row = None
+        if row is None:
+            errors.extend((number, p) for p in problems)
+            continue
+        first_seen[row.email] = number
+        rows.append(row)
+    if not rows and not errors:
+        raise ImportFileError("The file has a header but no rows.")
+    return rows, errors
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def plan(text: str, cohort: Cohort | None) -> ImportPlan:
+    """What applying the file would do, against the database as it is now."""
+    rows, errors = parse(text)
+    result = ImportPlan(rows=rows, errors=errors, cohort=cohort)
+    by_email = {row.email: row for row in rows}
+    roles: dict[int, set[str]] = {}
+    for chunk in _chunks(list(by_email)):
+        matched = db.session.execute(
+            select(User.id, User.email, UserRole.role)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(User.email.in_(chunk))
+        )
+        for user_id, email, role in matched:
+            by_email[email].user_id = user_id
+            roles.setdefault(user_id, set()).add(role)
+    for row in rows:
+        if row.user_id is not None and "trainee" not in roles[row.user_id]:
+            staff = ", ".join(sorted(r for r in roles[row.user_id] if r)) or "no role"
+            errors.append((row.row, f"{row.email} is an existing account ({staff}), not a trainee"))
+    errors.sort()
+    result.existing_users = sum(1 for row in rows if row.user_id is not None)
+    result.new_users = len(rows) - result.existing_users
+    if cohort is None:
+        return result
+    status: dict[int, tuple[int, str]] = {}
+    existing_ids = [row.user_id for row in rows if row.user_id is not None]
+    for chunk in _chunks(existing_ids):
+        for enrolment_id, user_id, state in db.session.execute(
+            select(Enrolment.id, Enrolment.user_id, Enrolment.status).where(
+                Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(chunk)
+            )
+        ):
+            status[user_id] = (enrolment_id, state)
+    for row in rows:
+        enrolment_id, state = status.get(row.user_id, (None, None))
+        if state is not None and state != "withdrawn":
+            result.already_in.append(row)
+            continue
+        row.enrolment_id = enrolment_id
+        result.to_enrol.append(row)
+    capacity, taken = db.session.execute(
+        select(Cohort.capacity, Cohort.seats_taken).where(Cohort.id == cohort.id)
+    ).one()
+    result.seats = min(max(capacity - taken, 0), len(result.to_enrol))
+    result.waitlisted = len(result.to_enrol) - result.seats
+    return result
+
+
+def apply(
+    actor: User | None, text: str, cohort: Cohort | None, progress: Progress | None = None
+) -> ImportPlan:
+    """Create the new trainees and enrol everyone, or raise and change nothing.
+
+    Runs inside the caller's transaction; the caller commits. The cohort row is locked first
+    so the seats counted here are the seats given out.
+    """
+    say = progress or (lambda _message: None)
+    if cohort is not None:
+        # Take the cohort's row lock (PostgreSQL) before counting seats; on SQLite the
+        # transaction already holds the write lock.
+        db.session.execute(
+            update(Cohort).where(Cohort.id == cohort.id).values(seats_taken=Cohort.seats_taken)
+        )
+        enrolments.promote_waitlist(actor, cohort.id)
+    result = plan(text, cohort)
+    say(f"Checked {len(result.rows) + len(result.errors)} rows.")
+    if result.errors:
+        raise Invalid(
+            f"{len(result.errors)} row(s) are not valid; nothing was imported.",
+            {"rows": [f"Row {n}: {reason}" for n, reason in result.errors]},
+        )
+    now = utcnow()
+    ip = request.remote_addr if has_request_context() else None
+    actor_id = actor.id if actor else None
+    _create_users(result, now, actor_id, ip, say)
+    if cohort is not None:
+        _enrol(result, cohort, now, actor_id, ip, say)
+    record(
+        actor,
+        "cohort.import" if cohort else "user.import",
+        "cohort" if cohort else "user",
+        cohort.id if cohort else None,
+        new_users=result.new_users,
+        existing_users=result.existing_users,
+        enrolled=result.seats,
+        waitlisted=result.waitlisted,
+        already_in=len(result.already_in),
+    )
+    return result
+
+
+def _create_users(result: ImportPlan, now, actor_id, ip, say: Progress) -> None:
+    new = [row for row in result.rows if row.user_id is None]
+    done = 0
+    for chunk in _chunks(new):
+        taken = db.session.scalar(
+            select(func.count(User.id)).where(User.email.in_([r.email for r in chunk]))
+        )
+        if taken:
+            raise Conflict("Some of these accounts were created meanwhile; preview again.")
+        ids = db.session.execute(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [{"email": r.email, "name": r.name, "created_at": now} for r in chunk],
+        ).scalars()
+        for row, user_id in zip(chunk, ids, strict=True):
+            row.user_id = user_id
+        db.session.execute(
+            insert(UserRole), [{"user_id": r.user_id, "role": "trainee"} for r in chunk]
+        )
+        db.session.execute(
+            insert(TraineeProfile),
+            [
+                {
+                    "user_id": r.user_id,
+                    "kind": r.kind,
+                    "region": r.region,
+                    "organisation": r.organisation,
+                    "consent_share": r.consent,
+                    "consent_changed_at": now if r.consent else None,
+                }
+                for r in chunk
+            ],
+        )
+        consents = [{"user_id": r.user_id, "given": True, "at": now} for r in chunk if r.consent]
+        if consents:
+            db.session.execute(insert(ConsentEvent), consents)
+        _audit(
+            [
+                (actor_id, "user.create", "user", r.user_id, {"email": r.email, "via": "import"})
+                for r in chunk
+            ],
+            now,
+            ip,
+        )
+        done += len(chunk)
+        say(f"Created {done} of {len(new)} new trainees.")
+
+
+def _enrol(result: ImportPlan, cohort: Cohort, now, actor_id, ip, say: Progress) -> None:
+    seated = set(id(row) for row in result.to_enrol[: result.seats])
+    db.session.execute(
+        update(Cohort)
+        .where(Cohort.id == cohort.id)
+        .values(seats_taken=Cohort.seats_taken + result.seats)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(cohort, ["seats_taken"])
+    done = 0
+    # Arrival order is file order: queued_at steps by a microsecond per row.
+    queued = {id(row): now + timedelta(microseconds=i) for i, row in enumerate(result.to_enrol)}
+    for chunk in _chunks(result.to_enrol):
+        fresh = [row for row in chunk if row.enrolment_id is None]
+        if fresh:
+            ids = db.session.execute(
+                insert(Enrolment).returning(Enrolment.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "cohort_id": cohort.id,
+                        "user_id": row.user_id,
+                        "status": "enrolled" if id(row) in seated else "waitlisted",
+                        "queued_at": queued[id(row)],
+                        "created_at": now,
+                        "status_changed_at": now,
+                    }
+                    for row in fresh
+                ],
+            ).scalars()
+            for row, enrolment_id in zip(fresh, ids, strict=True):
+                row.enrolment_id = enrolment_id
+            from_status = dict.fromkeys((id(row) for row in fresh), None)
+        else:
+            from_status = {}
+        for row in chunk:
+            if id(row) in from_status:
+                continue
+            claimed = db.session.execute(
+                update(Enrolment)
+                .where(Enrolment.id == row.enrolment_id, Enrolment.status == "withdrawn")
+                .values(
+                    status="enrolled" if id(row) in seated else "waitlisted",
+                    queued_at=queued[id(row)],
+                    status_changed_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not claimed:
+                raise Conflict(f"Row {row.row}: this enrolment changed meanwhile; preview again.")
+            from_status[id(row)] = "withdrawn"
+        db.session.execute(
+            insert(EnrolmentEvent),
+            [
+                {
+                    "enrolment_id": row.enrolment_id,
+                    "from_status": from_status[id(row)],
+                    "to_status": "enrolled" if id(row) in seated else "waitlisted",
+                    "actor_id": actor_id,
+                    "reason": "Bulk enrolment from CSV",
+                    "at": now,
+                }
+                for row in chunk
+            ],
+        )
+        _audit(
+            [
+                (
+                    actor_id,
+                    "enrolment.create",
+                    "enrolment",
+                    row.enrolment_id,
+                    {"cohort": cohort.code, "user_id": row.user_id, "via": "import"},
+                )
+                for row in chunk
+            ],
+            now,
+            ip,
+        )
+        done += len(chunk)
+        say(f"Enrolled {done} of {len(result.to_enrol)}.")
+
+
+def _audit(events, now, ip) -> None:
+    db.session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "actor_id": actor_id,
+                "action": action,
+                "object_type": object_type,
+                "object_id": str(object_id),
+                "detail": detail,
+                "ip": ip,
+                "at": now,
+            }
+            for actor_id, action, object_type, object_id, detail in events
+        ],
+    )

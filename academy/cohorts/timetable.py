@@ -1,0 +1,116 @@
+"""The timetable of a cohort (class sessions) and attendance taken at them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from academy.audit.service import record
+from academy.auth.models import User
+from academy.cohorts.models import PLACES, Attendance, Cohort, CohortSession
+from academy.enrolments.models import SEATED, Enrolment
+from academy.errors import Conflict, Invalid
+from academy.extensions import db, utcnow
+
+
+def _validate(title: str, starts_at: datetime, ends_at: datetime, place: str, url: str) -> None:
+    fields: dict[str, list[str]] = {}
+    if not (title or "").strip() or len(title.strip()) > 200:
+        fields["title"] = ["Enter a title of 1 to 200 characters."]
+    if starts_at is None or ends_at is None:
+        fields["starts_at"] = ["Give a start and an end."]
+    elif ends_at <= starts_at:
+        fields["ends_at"] = ["The session must end after it starts."]
+    if place not in PLACES:
+        fields["place"] = [f"One of {', '.join(PLACES)}."]
+    if url and not url.startswith(("https://", "http://")):
+        fields["meeting_url"] = ["A meeting link starts with https://."]
+    if place == "online" and not url:
+        fields["meeting_url"] = ["An online session needs a meeting link."]
+    if fields:
+        raise Invalid("The session could not be saved.", fields)
+
+
+def save_session(
+    actor: User,
+    cohort: Cohort,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    location: str = "",
+    meeting_url: str = "",
+    session: CohortSession | None = None,
+) -> CohortSession:
+    """Add a session to the timetable, or change one (`session`)."""
+    location, meeting_url = (location or "").strip()[:300], (meeting_url or "").strip()[:500]
+    _validate(title, starts_at, ends_at, place, meeting_url)
+    created = session is None
+    if session is None:
+        session = CohortSession(cohort_id=cohort.id)
+        db.session.add(session)
+    session.title = title.strip()
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.place, session.location, session.meeting_url = place, location, meeting_url
+    db.session.flush()
+    record(
+        actor,
+        "session.create" if created else "session.update",
+        "cohort_session",
+        session.id,
+        cohort=cohort.code,
+    )
+    return session
+
+
+def delete_session(actor: User, session: CohortSession) -> None:
+    """Remove a session that nobody has taken attendance at (attendance is never thrown away)."""
+    taken = db.session.scalar(
+        select(func.count(Attendance.id)).where(Attendance.session_id == session.id)
+    )
+    if taken:
+        raise Conflict("Attendance has been taken at this session; it cannot be removed.")
+    record(actor, "session.delete", "cohort_session", session.id, title=session.title)
+    db.session.delete(session)
+    db.session.flush()
+
+
+def record_attendance(actor: User, session: CohortSession, present: dict[int, bool]) -> int:
+    """Set who was present, per enrolment; rows are updated in place or added. Returns changes."""
+    seated = set(
+        db.session.scalars(
+            select(Enrolment.id).where(
+                Enrolment.cohort_id == session.cohort_id, Enrolment.status.in_(SEATED)
+            )
+        )
+    )
+    strangers = set(present) - seated
+    if strangers:
+        raise Invalid("Attendance can only be taken for trainees with a seat in this cohort.")
+    rows = {
+        row.enrolment_id: row
+        for row in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
+    }
+    now, changes = utcnow(), 0
+    for enrolment_id, here in present.items():
+        row = rows.get(enrolment_id)
+        if row is None:
+            db.session.add(
+                Attendance(
+                    session_id=session.id,
+                    enrolment_id=enrolment_id,
+                    present=here,
+                    recorded_by_id=actor.id,
+                    recorded_at=now,
+                )
+            )
+        elif row.present != here:
+            row.present, row.recorded_by_id, row.recorded_at = here, actor.id, now
+        else:
+            continue
+        changes += 1
+    db.session.flush()
+    record(actor, "attendance.record", "cohort_session", session.id, changes=changes)
+    return changes

@@ -1,0 +1,1 @@
+"""Pages of the cohorts domain, split by concern."""
