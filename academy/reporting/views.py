@@ -1,3 +1,149 @@
-"""Pages of the reporting domain."""
+"""The programme manager's dashboard, its exports, and the yearly target."""
 
-from academy.reporting import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from academy.errors import Invalid
+from academy.exports import csv_response, pdf_response, xlsx_response
+from academy.extensions import db
+from academy.permissions import current_actor, requires
+from academy.reporting import bp, queries, service
+from academy.reporting.figures import all_charts
+from academy.reporting.forms import FilterForm, TargetForm
+from academy.reporting.headcount import Filters, partner_names, period_for, track_names
+from academy.reporting.pdf import summary_pdf
+from academy.reporting.tables import Table, all_tables, label
+
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
+def today() -> date:
+    return date.today()
+
+
+def _parse_filters():
+    """(form, year, filters) from the query string; year and filters are None when invalid."""
+    form = FilterForm(request.args)
+    tracks, partners = track_names(), partner_names()
+    form.set_choices(tracks, partners)
+    if not form.validate():
+        return form, None, None, tracks, partners
+    year = form.year.data or today().year
+    form.year.data = year
+    return form, year, form.filters(), tracks, partners
+
+
+def _invalid(form: FilterForm):
+    messages = [f"{form[name].label.text}: {' '.join(errs)}" for name, errs in form.errors.items()]
+    return render_template("reporting/invalid.html", form=form, messages=messages), 400
+
+
+def describe(filters: Filters, tracks: dict[str, str], partners: dict[int, str]) -> str:
+    """The filters in words, for export headings."""
+    parts = []
+    if filters.track:
+        parts.append(tracks.get(filters.track, filters.track))
+    if filters.region:
+        parts.append(label(filters.region))
+    if filters.kind:
+        parts.append(label(filters.kind))
+    if filters.partner_id:
+        parts.append(partners.get(filters.partner_id, ""))
+    return _("Filtered: %(what)s.", what=", ".join(parts)) if parts else ""
+
+
+def cohort_link(cohort_id: int) -> str | None:
+    """The cohort page, once that page exists."""
+    if "cohorts.detail" not in current_app.view_functions:
+        return None
+    return url_for("cohorts.detail", cohort_id=cohort_id)
+
+
+@bp.get("/dashboard")
+@requires("headcount.view")
+def dashboard():
+    form, year, filters, tracks, partners = _parse_filters()
+    if year is None:
+        return _invalid(form)
+    dash = queries.dashboard(year, filters, today())
+    tables = all_tables(dash)
+    query = {"year": year, **filters.as_query()}
+    return render_template(
+        "reporting/dashboard.html",
+        form=form,
+        dash=dash,
+        s=dash.summary,
+        pace=dash.pace,
+        tables=tables,
+        charts=all_charts(dash, tables),
+        query=query,
+        filters_text=describe(filters, tracks, partners),
+        cohort_link=cohort_link,
+        can_edit_target=current_actor().has_role("manager"),
+    )
+
+
+@bp.get("/dashboard/export.<fmt>")
+@requires("headcount.view")
+def export(fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    form, year, filters, tracks, partners = _parse_filters()
+    if year is None:
+        return _invalid(form)
+    dash = queries.dashboard(year, filters, today())
+    tables = all_tables(dash)
+    stem = f"headcount-{year}"
+    if fmt == "pdf":
+        return pdf_response(
+            f"{stem}.pdf", summary_pdf(dash, tables, describe(filters, tracks, partners))
+        )
+    if fmt == "xlsx":
+        sheets = [(t.title, t.header, t.rows) for t in tables.values()]
+        return xlsx_response(f"{stem}.xlsx", sheets)
+    name = request.args.get("table", "summary")
+    table: Table | None = tables.get(name)
+    if table is None:
+        known = ", ".join(tables)
+        return render_template(
+            "reporting/invalid.html",
+            form=form,
+            messages=[
+                _("Unknown table %(name)s; choose one of: %(known)s.", name=name, known=known)
+            ],
+        ), 400
+    return csv_response(f"{stem}-{name}.csv", table.header, table.rows)
+
+
+@bp.route("/dashboard/target/<int:year>", methods=["GET", "POST"])
+@requires("target.edit")
+def target(year: int):
+    service.check_year(year)
+    form = TargetForm()
+    if form.validate_on_submit():
+        try:
+            service.set_target(current_actor(), year, form.target.data, form.reason.data or "")
+        except Invalid as error:
+            db.session.rollback()
+            form.target.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                _("The target for %(year)s is now %(target)s.", year=year, target=form.target.data),
+                "success",
+            )
+            return redirect(url_for("reporting.target", year=year))
+    period = period_for(year)
+    if request.method == "GET":
+        form.target.data = period.target
+    status = 422 if form.errors else 200
+    return render_template(
+        "reporting/target.html",
+        form=form,
+        period=period,
+        history=service.target_history(year),
+    ), status
