@@ -82,7 +82,7 @@ def person(rng: random.Random, n: int) -> dict:
     region = rng.choices(["shenzhen", "hong_kong", "other"], weights=[55, 35, 10])[0]
     name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
     return {
-        "email": f"trainee{n:05d}@demo.academy.test",
+        "email": f"trainee{n:05d}@demo.academy.example",
         "name": name,
         "kind": kind,
         "region": region,

@@ -22,12 +22,12 @@ from .people import person
 
 PASSWORD = "academy-demo-2026"
 ACCOUNTS = [
-    ("admin@academy.test", "Ada Admin", ["admin"]),
-    ("manager@academy.test", "Mandy Manager (Programme)", ["manager"]),
-    ("instructor@academy.test", "Dr Ivan Instructor", ["instructor"]),
-    ("instructor2@academy.test", "Prof Iris Ho", ["instructor"]),
-    ("partner@academy.test", "Pat Partner (Qianhai Fintech Hub)", ["partner"]),
-    ("trainee@academy.test", "Tam Trainee", ["trainee"]),
+    ("admin@academy.example", "Ada Admin", ["admin"]),
+    ("manager@academy.example", "Mandy Manager (Programme)", ["manager"]),
+    ("instructor@academy.example", "Dr Ivan Instructor", ["instructor"]),
+    ("instructor2@academy.example", "Prof Iris Ho", ["instructor"]),
+    ("partner@academy.example", "Pat Partner (Qianhai Fintech Hub)", ["partner"]),
+    ("trainee@academy.example", "Tam Trainee", ["trainee"]),
 ]
 PARTNERS = [
     ("Qianhai Fintech Hub", "company"),
@@ -80,7 +80,7 @@ def load_demo(today: date | None = None) -> dict:
             consent_share=True,
         )
         people[email].email_confirmed_at = utcnow()
-    instructors = [people["instructor@academy.test"], people["instructor2@academy.test"]]
+    instructors = [people["instructor@academy.example"], people["instructor2@academy.example"]]
 
     trainees = [auth.create_user(None, roles=["trainee"], **person(rng, n)) for n in range(1, 421)]
     year = today.year
@@ -121,7 +121,7 @@ def load_demo(today: date | None = None) -> dict:
                     enrolment, course_lessons, done, today - timedelta(days=rng.randint(0, 40))
                 )
 
-    me = people["trainee@academy.test"]
+    me = people["trainee@academy.example"]
     running = next(c for c in cohorts if c.state == "running")
     mine = enrolments.enrol(None, running, me, "Demo enrolment")
     _progress(mine, lessons.get(running.course_id, []), 1, today - timedelta(days=2))

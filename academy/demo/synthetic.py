@@ -24,7 +24,7 @@ from .people import ORGANISATIONS, person
 
 YEARS = 5
 COURSES_PER_TRAINEE = 9
-DOMAIN = "scale.academy.test"
+DOMAIN = "scale.academy.example"
 BATCH = 20_000
 
 

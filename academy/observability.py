@@ -1,0 +1,54 @@
+"""One structured log line per request, tied together by a request id."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from flask import Flask, g, request
+from pythonjsonlogger.json import JsonFormatter
+
+log = logging.getLogger("academy.request")
+
+
+def configure_request_logging(app: Flask) -> None:
+    if not app.testing and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    @app.before_request
+    def start_timer():
+        incoming = request.headers.get("X-Request-ID", "")
+        # A proxy's id is kept when it looks like one; anything else is replaced.
+        g.request_id = (
+            incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else (uuid.uuid4().hex)
+        )
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        started = g.pop("request_started", None)
+        request_id = g.pop("request_id", None)
+        if started is None:
+            return response
+        response.headers["X-Request-ID"] = request_id
+        if request.path != "/healthz":
+            from flask_login import current_user
+
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": getattr(current_user, "id", None),
+                    "remote_addr": request.remote_addr,
+                },
+            )
+        return response

@@ -1,0 +1,1 @@
+"""Operating the installation: backups and restores."""

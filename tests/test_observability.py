@@ -1,0 +1,24 @@
+import json
+import logging
+
+
+def test_each_request_gets_an_id_and_one_structured_log_line(client, caplog):
+    with caplog.at_level(logging.INFO, logger="academy.request"):
+        response = client.get("/login", headers={"X-Request-ID": "edge-1234abcd"})
+    assert response.headers["X-Request-ID"] == "edge-1234abcd"
+    record = next(r for r in caplog.records if r.name == "academy.request")
+    assert record.request_id == "edge-1234abcd"
+    assert record.path == "/login" and record.status == 200 and record.duration_ms >= 0
+
+
+def test_a_bogus_request_id_is_replaced(client):
+    response = client.get("/login", headers={"X-Request-ID": "x"})
+    assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_the_formatter_writes_json():
+    from pythonjsonlogger.json import JsonFormatter
+
+    record = logging.makeLogRecord({"msg": "request", "request_id": "abc", "status": 200})
+    line = JsonFormatter("%(message)s").format(record)
+    assert json.loads(line) == {"message": "request", "request_id": "abc", "status": 200}
