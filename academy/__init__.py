@@ -102,10 +102,11 @@ def configure_cli(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    from academy.observability import configure_request_logging
+    from academy.observability import configure_query_header, configure_request_logging
 
     if not app.debug and not app.testing:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
     configure_request_logging(app)
+    configure_query_header(app)

@@ -12,6 +12,33 @@ from pythonjsonlogger.json import JsonFormatter
 log = logging.getLogger("academy.request")
 
 
+def configure_query_header(app: Flask) -> None:
+    """With ACADEMY_QUERY_HEADER set, each response says how many SQL statements it ran.
+
+    For benchmarks against a real server; off by default.
+    """
+    if not app.config.get("ACADEMY_QUERY_HEADER"):
+        return
+    from sqlalchemy import event
+
+    from academy.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count(*_args):
+        from flask import has_request_context
+
+        if has_request_context():
+            g.query_count = g.get("query_count", 0) + 1
+
+    @app.after_request
+    def add_header(response):
+        response.headers["X-Query-Count"] = str(g.pop("query_count", 0))
+        return response
+
+
 def configure_request_logging(app: Flask) -> None:
     if not app.testing and not log.handlers:
         handler = logging.StreamHandler()

@@ -22,3 +22,23 @@ def test_the_formatter_writes_json():
     record = logging.makeLogRecord({"msg": "request", "request_id": "abc", "status": 200})
     line = JsonFormatter("%(message)s").format(record)
     assert json.loads(line) == {"message": "request", "request_id": "abc", "status": 200}
+
+
+def test_query_header_counts_statements_when_enabled(database_url):
+    from academy import create_app
+
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "ACADEMY_QUERY_HEADER": True}
+    )
+    client = app.test_client()
+    assert client.get("/healthz").headers["X-Query-Count"] == "0"
+    assert (
+        int(
+            client.get("/api/v1/me", headers={"Authorization": "Bearer x"}).headers["X-Query-Count"]
+        )
+        == 1
+    )
+    with app.app_context():
+        from academy.extensions import db
+
+        db.engine.dispose()

@@ -1,0 +1,106 @@
+"""A bounded HTTP load client: a few processes of a few threads, a fixed request count.
+
+Latency is measured per request on the client; the server's X-Query-Count header gives the SQL
+statements each response ran.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import requests
+
+
+@dataclass
+class Target:
+    name: str
+    method: str
+    path: str
+    headers: dict
+    json: dict | None = None
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    queries: int | None
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _worker(base: str, target: Target, count: int, threads: int) -> tuple[list[float], int, set]:
+    latencies: list[float] = []
+    errors = 0
+    queries: set[str] = set()
+    lock = threading.Lock()
+    per_thread = max(1, count // threads)
+
+    def run():
+        nonlocal errors
+        session = requests.Session()
+        mine, bad, seen = [], 0, set()
+        for _ in range(per_thread):
+            started = time.perf_counter()
+            response = session.request(
+                target.method,
+                base + target.path,
+                headers=target.headers,
+                json=target.json,
+                timeout=30,
+            )
+            _ = response.content  # read the whole (possibly streamed) body
+            mine.append((time.perf_counter() - started) * 1000)
+            if response.status_code >= 400:
+                bad += 1
+            seen.add(response.headers.get("X-Query-Count", "?"))
+        with lock:
+            latencies.extend(mine)
+            queries.update(seen)
+            errors += bad
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return latencies, errors, queries
+
+
+def measure(base: str, target: Target, count: int, processes: int = 2, threads: int = 4) -> Result:
+    """Send `count` requests (plus a short warm-up) and summarise them."""
+    _worker(base, target, 10, 2)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(processes) as pool:
+        parts = list(
+            pool.map(
+                _worker,
+                [base] * processes,
+                [target] * processes,
+                [count // processes] * processes,
+                [threads] * processes,
+            )
+        )
+    seconds = time.perf_counter() - started
+    latencies = sorted(x for part in parts for x in part[0])
+    queries = {q for part in parts for q in part[2]}
+    numeric = [int(q) for q in queries if q.isdigit()]
+    return Result(
+        name=target.name,
+        requests=len(latencies),
+        seconds=seconds,
+        p50_ms=statistics.median(latencies),
+        p95_ms=latencies[int(len(latencies) * 0.95) - 1],
+        queries=max(numeric) if numeric else None,
+        errors=sum(part[1] for part in parts),
+    )

@@ -1,0 +1,373 @@
+"""`make bench`: build a 25,000-trainee academy, serve it with gunicorn, measure the busy pages.
+
+    python -m tests.benchmarks.run [--scale 25000] [--databases sqlite,postgresql] [--workers 4]
+
+Prints, per endpoint: requests per second, p50 and p95 latency, SQL statements per request,
+and throughput as a fraction of GET /healthz; writes the tables to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import requests
+
+from tests.benchmarks.load import Result, Target, measure
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = Path(os.environ.get("ACADEMY_BENCH_DIR", "/tmp/academy-bench"))
+PG_ADMIN = "postgresql://postgres@127.0.0.1/postgres"
+PASSWORD = "bench-password-2026"
+
+
+def flask(url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "ACADEMY_ENV": "development"}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def build(database: str, scale: int) -> str:
+    WORK.mkdir(parents=True, exist_ok=True)
+    if database == "sqlite":
+        path = WORK / f"bench-{scale}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        name = f"academy_bench_{scale}"
+        subprocess.run(
+            [
+                "psql",
+                PG_ADMIN,
+                "-q",
+                "-c",
+                f"DROP DATABASE IF EXISTS {name}",
+                "-c",
+                f"CREATE DATABASE {name}",
+            ],
+            check=True,
+        )
+        url = f"postgresql+psycopg://postgres@127.0.0.1/{name}"
+    started = time.perf_counter()
+    flask(url, "db", "upgrade")
+    flask(url, "academy", "demo", "--scale", str(scale))
+    print(
+        f"  built {database} academy of {scale:,} trainees in {time.perf_counter() - started:.0f} s"
+    )
+    return url
+
+
+def prepare(url: str) -> dict:
+    """Pick the people and records to measure with; give them passwords and tokens."""
+    os.environ["DATABASE_URL"] = url
+    from sqlalchemy import func, select
+    from werkzeug.security import generate_password_hash
+
+    from academy import create_app
+    from academy.auth.models import User
+    from academy.auth.service import create_token, find_user
+    from academy.cohorts.models import Cohort, cohort_instructors
+    from academy.courses.models import Lesson
+    from academy.enrolments.models import Enrolment
+    from academy.extensions import db
+    from academy.progress.models import CompletionRecord
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        trainee = find_user("trainee@academy.example")
+        manager = find_user("manager@academy.example")
+        partner = find_user("partner@academy.example")
+        enrolment = db.session.scalar(
+            select(Enrolment).where(Enrolment.user_id == trainee.id).limit(1)
+        )
+        cohort = db.session.get(Cohort, enrolment.cohort_id)
+        lesson = db.session.scalar(
+            select(Lesson).where(Lesson.course_id == cohort.course_id).order_by(Lesson.position)
+        )
+        big = db.session.scalar(
+            select(Cohort).where(Cohort.capacity == 100, Cohort.seats_taken == 100).limit(1)
+        )
+        instructor = db.session.get(
+            User,
+            db.session.scalar(
+                select(cohort_instructors.c.user_id).where(cohort_instructors.c.cohort_id == big.id)
+            ),
+        )
+        instructor.password_hash = generate_password_hash(PASSWORD)
+        busiest_year = db.session.execute(
+            select(func.extract("year", CompletionRecord.completed_on).label("y"), func.count())
+            .group_by("y")
+            .order_by(func.count().desc())
+            .limit(1)
+        ).first()
+        facts = {
+            "year": date.today().year,
+            "export_year": int(busiest_year[0]),
+            "export_rows": busiest_year[1],
+            "enrolment": enrolment.id,
+            "lesson": lesson.slug,
+            "cohort": big.id,
+            "partner": partner.partner_id,
+            "tokens": {
+                name: create_token(None, user, "bench")
+                for name, user in {
+                    "trainee": trainee,
+                    "manager": manager,
+                    "partner": partner,
+                    "instructor": instructor,
+                }.items()
+            },
+            "emails": {
+                "trainee": trainee.email,
+                "manager": manager.email,
+                "partner": partner.email,
+                "instructor": instructor.email,
+            },
+            "passwords": {"instructor": PASSWORD},
+        }
+        db.session.commit()
+        routes = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+        db.engine.dispose()
+    facts["routes"] = routes
+    return facts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ACADEMY_ENV": "development",
+        "SECRET_KEY": "benchmark-secret",
+        "ACADEMY_QUERY_HEADER": "1",
+    }
+    log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if requests.get(base + "/healthz", timeout=1).ok:
+                return server, base
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start; see " + str(WORK / "gunicorn.log"))
+
+
+def sign_in(base: str, email: str, password: str) -> dict:
+    session = requests.Session()
+    page = session.get(base + "/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    response = session.post(
+        base + "/login",
+        allow_redirects=False,
+        data={"email": email, "password": password, "csrf_token": token.group(1)},
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"could not sign in as {email}: {response.status_code}")
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in session.cookies.items())}
+
+
+def targets(base: str, facts: dict) -> list[tuple[Target, int]]:
+    bearer = {k: {"Authorization": f"Bearer {v}"} for k, v in facts["tokens"].items()}
+    demo = "academy-demo-2026"
+    cookie = {
+        "trainee": sign_in(base, facts["emails"]["trainee"], demo),
+        "manager": sign_in(base, facts["emails"]["manager"], demo),
+        "partner": sign_in(base, facts["emails"]["partner"], demo),
+        "instructor": sign_in(base, facts["emails"]["instructor"], PASSWORD),
+    }
+    routes, year, cohort = facts["routes"], facts["year"], facts["cohort"]
+    wanted = [
+        ("GET /healthz", "GET", "/healthz", {}, None, 3000),
+        ("trainee: my learning", "GET", "/learning", cookie["trainee"], None, 400),
+        (
+            "trainee: lesson page",
+            "GET",
+            f"/learning/{facts['enrolment']}/{facts['lesson']}",
+            cookie["trainee"],
+            None,
+            600,
+        ),
+        (
+            "trainee: progress submission (API)",
+            "POST",
+            f"/api/v1/enrolments/{facts['enrolment']}/progress",
+            bearer["trainee"],
+            {"lesson": facts["lesson"]},
+            400,
+        ),
+        (
+            "instructor: roster of a 100-person cohort",
+            "GET",
+            routes.get("cohorts.roster", "").replace("<int:cohort_id>", str(cohort)),
+            cookie["instructor"],
+            None,
+            300,
+        ),
+        (
+            "GET /api/v1/cohorts/<id>/roster (100)",
+            "GET",
+            f"/api/v1/cohorts/{cohort}/roster",
+            bearer["instructor"],
+            None,
+            300,
+        ),
+        (
+            "manager: headcount dashboard",
+            "GET",
+            f"/dashboard?year={year}",
+            cookie["manager"],
+            None,
+            300,
+        ),
+        (
+            "GET /api/v1/headcount",
+            "GET",
+            f"/api/v1/headcount?year={year}",
+            bearer["manager"],
+            None,
+            600,
+        ),
+        (
+            "partner: portal report",
+            "GET",
+            routes.get("partners.portal", ""),
+            cookie["partner"],
+            None,
+            300,
+        ),
+        (
+            "GET /api/v1/partners/<id>/talent-supply",
+            "GET",
+            f"/api/v1/partners/{facts['partner']}/talent-supply?year={year}",
+            bearer["partner"],
+            None,
+            300,
+        ),
+        (
+            "roster CSV export (100)",
+            "GET",
+            f"/api/v1/cohorts/{cohort}/roster?format=csv",
+            bearer["instructor"],
+            None,
+            200,
+        ),
+        (
+            f"full-year completions CSV ({facts['export_rows']:,} rows)",
+            "GET",
+            routes.get("reporting.completions_export", "").replace(
+                "<int:year>", str(facts["export_year"])
+            ),
+            cookie["manager"],
+            None,
+            10,
+        ),
+    ]
+    return [
+        (Target(name, method, path, headers, body), count)
+        for name, method, path, headers, body, count in wanted
+        if path
+    ]
+
+
+def run_database(database: str, scale: int, workers: int) -> list[Result]:
+    print(f"== {database}")
+    url = build(database, scale)
+    facts = prepare(url)
+    server, base = serve(url, workers)
+    results = []
+    try:
+        for target, count in targets(base, facts):
+            result = measure(base, target, count)
+            results.append(result)
+            print(
+                f"  {result.name:48} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
+                f"p95 {result.p95_ms:7.1f} ms  queries {result.queries}  errors {result.errors}"
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return results
+
+
+def table(results: list[Result]) -> str:
+    ceiling = results[0].rps
+    lines = [
+        "| endpoint | req/s | p50 ms | p95 ms | SQL per request | share of /healthz | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        share = f"1/{ceiling / r.rps:.1f}" if r.rps else "-"
+        lines.append(
+            f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+            f"{r.queries if r.queries is not None else '-'} | {share} | {r.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=25_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--write", default=str(ROOT / "docs" / "performance-latest.md"))
+    args = parser.parse_args()
+    sections = []
+    for database in args.databases.split(","):
+        results = run_database(database, args.scale, args.workers)
+        sections.append(f"### {database}, {args.workers} gunicorn workers\n\n{table(results)}\n")
+        print()
+        print(table(results))
+    header = (
+        f"# Benchmark run {date.today()}\n\nMachine: {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}. Scale: {args.scale:,} "
+        "trainees over five programme years (`academy demo --scale`). Client: "
+        "`tests/benchmarks/load.py` (2 processes × 4 threads) on the same machine.\n\n"
+    )
+    Path(args.write).write_text(header + "\n".join(sections))
+    print(f"\nwritten to {args.write}")
+
+
+if __name__ == "__main__":
+    main()
