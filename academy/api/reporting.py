@@ -18,12 +18,12 @@ class HeadcountQuery(Schema):
     )
 
 
-class KindCounts(Schema):
+class HeadcountKinds(Schema):
     professional = fields.Int()
     student = fields.Int()
 
 
-class RegionCounts(Schema):
+class HeadcountRegions(Schema):
     shenzhen = fields.Int()
     hong_kong = fields.Int()
     other = fields.Int()
@@ -38,8 +38,8 @@ class HeadcountSchema(Schema):
     expected_to_date = fields.Int()
     forecast = fields.Int(metadata={"description": "Projected year-end headcount"})
     by_track = fields.Dict(keys=fields.Str(), values=fields.Int())
-    by_kind = fields.Nested(KindCounts)
-    by_region = fields.Nested(RegionCounts)
+    by_kind = fields.Nested(HeadcountKinds)
+    by_region = fields.Nested(HeadcountRegions)
     by_month = fields.List(fields.Int(), metadata={"description": "First completions by month"})
     starts_on = fields.Str()
     ends_on = fields.Str()
