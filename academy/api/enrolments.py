@@ -9,6 +9,62 @@ from academy.permissions import current_actor, requires
 blp = Blueprint("api_enrolments", __name__, url_prefix="/api/v1", description="Enrolments")
 
 
+# --- Progress: POST /enrolments/<id>/progress --------------------------------------------
+
+
+class ProgressInSchema(Schema):
+    lesson = fields.Str(required=True, validate=validate.Length(min=1, max=100))
+    answers = fields.Dict(
+        keys=fields.Str(validate=validate.Length(max=100)),
+        values=fields.Int(strict=True),
+        validate=validate.Length(max=200),
+        metadata={"description": "{question_id: choice_index}, for a lesson with a quiz."},
+    )
+
+
+class QuizOutSchema(Schema):
+    score = fields.Int()
+    passed = fields.Bool()
+    pass_mark = fields.Int()
+
+
+class ProgressOutSchema(Schema):
+    lessons_done = fields.Int()
+    lessons_total = fields.Int()
+    quiz = fields.Nested(QuizOutSchema)
+    completed = fields.Bool()
+    certificate_code = fields.Str()
+
+
+@blp.route("/enrolments/<int:enrolment_id>/progress", methods=["POST"])
+@requires("enrolment.progress")
+@blp.arguments(ProgressInSchema)
+@blp.response(200, ProgressOutSchema)
+def record_progress(body, enrolment_id):
+    """The trainee marks a lesson done or submits its quiz; completion is issued at once."""
+    from academy.progress.learning import record_progress as record
+
+    result = record(current_actor(), enrolment_id, body["lesson"], body.get("answers"))
+    db.session.commit()
+    answer = {
+        "lessons_done": result.lessons_done,
+        "lessons_total": result.lessons_total,
+        "completed": result.completed,
+    }
+    if result.quiz is not None:
+        answer["quiz"] = {
+            "score": result.quiz.score,
+            "passed": result.quiz.passed,
+            "pass_mark": result.quiz.pass_mark,
+        }
+    if result.certificate_code:
+        answer["certificate_code"] = result.certificate_code
+    return answer
+
+
+# --- end of progress ----------------------------------------------------------------------
+
+
 # --- Withdrawal: POST /enrolments/<id>/withdraw ------------------------------------------
 
 

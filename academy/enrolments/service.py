@@ -194,3 +194,28 @@ def reopen(actor: User | None, enrolment: Enrolment, reason: str) -> None:
     """A revoked completion puts the enrolment back to enrolled (it keeps its seat)."""
     if enrolment.status == "completed":
         transition(enrolment, "enrolled", actor, reason)
+
+
+def join(trainee: User, cohort: Cohort, invite_code: str | None = None) -> Enrolment:
+    """A trainee asks for a seat themselves: open cohorts, or invite cohorts with their code.
+
+    Staff-only cohorts are filled by staff; a full cohort puts the trainee on its waitlist.
+    """
+    import hmac
+    from datetime import date
+
+    from academy.errors import Forbidden
+
+    if cohort.policy == "staff":
+        raise Forbidden("Staff enrol people in this cohort; it cannot be joined directly.")
+    if cohort.policy == "invite":
+        given = (invite_code or "").strip().upper().encode()
+        expected = (cohort.invite_code or "").strip().upper().encode()
+        if not expected or not hmac.compare_digest(given, expected):
+            raise Invalid(
+                "That invite code does not open this cohort.",
+                {"invite_code": ["Check the code you were given."]},
+            )
+    if cohort.end_on < date.today():
+        raise Conflict("This cohort has already ended.")
+    return enrol(trainee, cohort, trainee, "Joined by the trainee")

@@ -1,0 +1,137 @@
+"""Reads for "My learning", the lesson player and certificates; a fixed number of queries each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from academy.auth.models import User
+from academy.cohorts.models import Cohort
+from academy.courses.models import Lesson
+from academy.enrolments.models import Enrolment
+from academy.extensions import db
+from academy.progress.certificates import normalise
+from academy.progress.models import CompletionRecord, LessonProgress
+
+
+@dataclass
+class CurrentCourse:
+    enrolment: Enrolment
+    done: int = 0
+    total: int = 0
+    next_lesson: Lesson | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class MyLearning:
+    current: list[CurrentCourse] = field(default_factory=list)
+    waitlisted: list[Enrolment] = field(default_factory=list)
+    completions: list[CompletionRecord] = field(default_factory=list)
+
+
+def lesson_counts(enrolment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{enrolment id: (live lessons done, live lessons)} in two aggregate queries."""
+    if not enrolment_ids:
+        return {}
+    live = and_(Lesson.retired_at.is_(None))
+    totals = dict(
+        db.session.execute(
+            select(Enrolment.id, func.count(Lesson.id))
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .join(Lesson, and_(Lesson.course_id == Cohort.course_id, live))
+            .where(Enrolment.id.in_(enrolment_ids))
+            .group_by(Enrolment.id)
+        ).all()
+    )
+    done = dict(
+        db.session.execute(
+            select(LessonProgress.enrolment_id, func.count())
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(
+                LessonProgress.enrolment_id.in_(enrolment_ids),
+                LessonProgress.done_at.is_not(None),
+                live,
+            )
+            .group_by(LessonProgress.enrolment_id)
+        ).all()
+    )
+    return {i: (done.get(i, 0), totals.get(i, 0)) for i in enrolment_ids}
+
+
+def my_learning(user: User) -> MyLearning:
+    """The trainee's cohorts with progress and next lesson, and their completions."""
+    page = MyLearning()
+    enrolments = list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.user_id == user.id, Enrolment.status.in_(("enrolled", "waitlisted")))
+            .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+            .order_by(Enrolment.created_at, Enrolment.id)
+        )
+    )
+    seated = [e for e in enrolments if e.status == "enrolled"]
+    page.waitlisted = [e for e in enrolments if e.status == "waitlisted"]
+    if seated:
+        course_ids = {e.cohort.course_id for e in seated}
+        lessons = defaultdict(list)
+        for lesson in db.session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None))
+            .order_by(Lesson.position, Lesson.id)
+        ):
+            lessons[lesson.course_id].append(lesson)
+        done = defaultdict(set)
+        for enrolment_id, lesson_id in db.session.execute(
+            select(LessonProgress.enrolment_id, LessonProgress.lesson_id).where(
+                LessonProgress.enrolment_id.in_([e.id for e in seated]),
+                LessonProgress.done_at.is_not(None),
+            )
+        ):
+            done[enrolment_id].add(lesson_id)
+        for enrolment in seated:
+            course_lessons = lessons[enrolment.cohort.course_id]
+            finished = done[enrolment.id]
+            page.current.append(
+                CurrentCourse(
+                    enrolment,
+                    done=sum(1 for lesson in course_lessons if lesson.id in finished),
+                    total=len(course_lessons),
+                    next_lesson=next((x for x in course_lessons if x.id not in finished), None),
+                )
+            )
+    page.completions = list(
+        db.session.scalars(
+            select(CompletionRecord)
+            .where(CompletionRecord.user_id == user.id)
+            .options(joinedload(CompletionRecord.course))
+            .order_by(CompletionRecord.completed_on.desc(), CompletionRecord.id.desc())
+        )
+    )
+    return page
+
+
+def enrolment_for_study(enrolment_id: int) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+    )
+
+
+def certificate(code: str) -> CompletionRecord | None:
+    """The completion record with this certificate code, holder and course loaded."""
+    code = normalise(code or "")
+    if not code or len(code) > 40:
+        return None
+    return db.session.scalar(
+        select(CompletionRecord)
+        .where(CompletionRecord.certificate_code == code)
+        .options(joinedload(CompletionRecord.user), joinedload(CompletionRecord.course))
+    )

@@ -1,3 +1,0 @@
-"""Pages of the progress domain."""
-
-from academy.progress import bp  # noqa: F401

@@ -1,0 +1,105 @@
+"""My learning and the lesson player."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from academy.errors import Invalid
+from academy.extensions import db
+from academy.permissions import current_actor, require, requires
+from academy.progress import bp, queries
+from academy.progress.forms import LessonForm
+from academy.progress.learning import (
+    live_lessons,
+    progress_by_lesson,
+    public_quiz,
+    record_progress,
+)
+from academy.progress.permissions import can_study
+
+MAX_QUESTIONS = 200
+
+
+@bp.get("/learning")
+@requires("learning.own")
+def my_learning():
+    page = queries.my_learning(current_actor())
+    return render_template("progress/my_learning.html", page=page)
+
+
+def _load(enrolment_id: int):
+    enrolment = queries.enrolment_for_study(enrolment_id)
+    require(enrolment is not None and can_study(current_actor(), enrolment))
+    return enrolment
+
+
+@bp.get("/learning/<int:enrolment_id>")
+@requires("learning.own")
+def continue_learning(enrolment_id):
+    """Straight to the first lesson not yet done (or the first, once all are)."""
+    enrolment = _load(enrolment_id)
+    lessons = live_lessons(enrolment.cohort.course_id)
+    require(bool(lessons))
+    progress = progress_by_lesson(enrolment.id)
+    lesson = next((x for x in lessons if not getattr(progress.get(x.id), "done_at", None)), None)
+    slug = (lesson or lessons[0]).slug
+    return redirect(url_for("progress.lesson", enrolment_id=enrolment.id, lesson_slug=slug))
+
+
+def _answers_from_form(quiz: dict) -> dict:
+    """Radio values from the form; anything unparsable is left out and reported by the service."""
+    answers = {}
+    for question in quiz["questions"][:MAX_QUESTIONS]:
+        value = request.form.get(f"q-{question['id']}", "")
+        if value.isdigit() and len(value) < 6:
+            answers[question["id"]] = int(value)
+    return answers
+
+
+@bp.route("/learning/<int:enrolment_id>/<lesson_slug>", methods=["GET", "POST"])
+@requires("learning.own")
+def lesson(enrolment_id, lesson_slug):
+    enrolment = _load(enrolment_id)
+    lessons = live_lessons(enrolment.cohort.course_id)
+    index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
+    require(index is not None)
+    current = lessons[index]
+    form = LessonForm()
+    result, errors, status, chosen = None, {}, 200, {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, "The form expired; reload the page and try again.")
+        answers = _answers_from_form(current.quiz) if current.quiz else None
+        chosen = answers or {}
+        try:
+            result = record_progress(current_actor(), enrolment.id, current.slug, answers)
+        except Invalid as error:
+            db.session.rollback()
+            errors, status = error.fields, 422
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if result.issued_now:
+                flash(_("Course complete: your certificate is ready."), "success")
+            if not current.quiz:
+                following = lessons[index + 1] if index + 1 < len(lessons) else None
+                target = following.slug if following else current.slug
+                return redirect(
+                    url_for("progress.lesson", enrolment_id=enrolment.id, lesson_slug=target)
+                )
+    progress = progress_by_lesson(enrolment.id)
+    return render_template(
+        "progress/lesson.html",
+        enrolment=enrolment,
+        course=enrolment.cohort.course,
+        lessons=lessons,
+        lesson=current,
+        previous=lessons[index - 1] if index > 0 else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        progress=progress,
+        row=progress.get(current.id),
+        quiz=public_quiz(current.quiz),
+        result=result,
+        errors=errors,
+        chosen=chosen,
+        form=form,
+    ), status
