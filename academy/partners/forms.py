@@ -1,0 +1,30 @@
+"""Forms of the partners pages (field checks only; rules live in the service)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange
+
+from academy.partners.models import PARTNER_KINDS
+
+KIND_LABELS = {
+    "company": _l("Company"),
+    "university": _l("University"),
+    "government": _l("Government body"),
+    "lab": _l("Joint lab"),
+}
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in PARTNER_KINDS])
+
+
+class PartnerUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class IssueReportForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    quarter = SelectField(_l("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int)

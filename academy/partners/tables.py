@@ -1,0 +1,91 @@
+"""The talent-supply report as labelled rows, shared by the pages and every export format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from academy.partners.forms import KIND_LABELS
+
+LEVEL_LABELS = {
+    "beginner": _l("Beginner"),
+    "intermediate": _l("Intermediate"),
+    "advanced": _l("Advanced"),
+}
+REGION_LABELS = {"shenzhen": _l("Shenzhen"), "hong_kong": _l("Hong Kong"), "other": _l("Other")}
+TRAINEE_KIND_LABELS = {"professional": _l("Professionals"), "student": _l("Students")}
+BLOCKS = ("sponsored", "programme")
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | None
+    note: str | None = None  # "small" (fewer than the threshold) or "withheld"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    rows: list[tuple[str, list[Cell]]]
+
+
+def _cell(block: dict, dimension: str | None, key: str) -> Cell:
+    value = block[key] if dimension is None else block[dimension].get(key)
+    if value is not None:
+        return Cell(value)
+    if block.get("withheld") or key in block.get("complementary", {}).get(dimension or "", []):
+        return Cell(None, "withheld")
+    return Cell(None, "small")
+
+
+def _month_label(key: str) -> str:
+    year, month = key.split("-")
+    return format_date(date(int(year), int(month), 1), "MMM y")
+
+
+def sections(report: dict) -> list[Section]:
+    """Headline figures, then people trained by track, level, region, kind and month."""
+    blocks = [report[name] for name in BLOCKS]
+    out = [
+        Section(
+            _("Totals"),
+            [
+                (_("People trained"), [_cell(b, None, "trained") for b in blocks]),
+                (_("Completions"), [_cell(b, None, "completions") for b in blocks]),
+            ],
+        )
+    ]
+    tracks = report.get("track_names", {})
+    dimensions = (
+        ("by_track", _("People trained by track"), lambda k: tracks.get(k, k)),
+        ("by_level", _("People trained by level"), lambda k: str(LEVEL_LABELS.get(k, k))),
+        ("by_region", _("People trained by region"), lambda k: str(REGION_LABELS.get(k, k))),
+        ("by_kind", _("People trained by kind"), lambda k: str(TRAINEE_KIND_LABELS.get(k, k))),
+        ("by_month", _("People trained by month (first completion)"), _month_label),
+    )
+    for dimension, title, label in dimensions:
+        keys = list(blocks[0][dimension])
+        rows = [(label(key), [_cell(b, dimension, key) for b in blocks]) for key in keys]
+        out.append(Section(title, rows))
+    return out
+
+
+def cell_text(cell: Cell, threshold: int) -> int | str:
+    """A number, or the words that stand in for a suppressed one."""
+    if cell.value is not None:
+        return cell.value
+    if cell.note == "withheld":
+        return _("withheld")
+    return _("fewer than %(n)s", n=threshold)
+
+
+def column_titles() -> list[str]:
+    return [_("Sponsored cohorts"), _("Whole programme")]
+
+
+def partner_kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))

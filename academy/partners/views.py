@@ -1,3 +1,0 @@
-"""Pages of the partners domain."""
-
-from academy.partners import bp  # noqa: F401

@@ -1,0 +1,93 @@
+"""The talent-supply report: the partner portal, staff's view of any partner, exports, snapshots."""
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from academy.errors import Invalid
+from academy.extensions import db
+from academy.partners import bp, export, queries, service, tables
+from academy.partners.models import Partner
+from academy.partners.permissions import report_partner_or_404
+from academy.permissions import current_actor, require, requires
+
+
+def _render_report(partner: Partner, endpoint: str, **endpoint_args):
+    """The report page for a period from the query string (422 with the errors if bad)."""
+    try:
+        period = queries.parse_period(request.args)
+    except Invalid as error:
+        return render_template(
+            "partners/report.html",
+            partner=partner,
+            report=None,
+            errors=error.fields,
+            args=request.args,
+            endpoint=endpoint,
+            endpoint_args=endpoint_args,
+            snapshots=queries.snapshots(partner.id),
+        ), 422
+    report = queries.talent_supply(partner, period)
+    return render_template(
+        "partners/report.html",
+        partner=partner,
+        report=report,
+        sections=tables.sections(report),
+        columns=tables.column_titles(),
+        cell_text=tables.cell_text,
+        period=period,
+        errors={},
+        args=request.args,
+        endpoint=endpoint,
+        endpoint_args=endpoint_args,
+        snapshots=queries.snapshots(partner.id),
+        formats=export.FORMATS,
+    )
+
+
+@bp.get("/portal")
+@requires("partner.report")
+def portal():
+    user = current_actor()
+    if not user.has_role("partner"):
+        return redirect(url_for("partners.index"))
+    require(user.partner_id is not None)
+    return _render_report(report_partner_or_404(user, user.partner_id), "partners.portal")
+
+
+@bp.get("/partners/<int:partner_id>/report")
+@requires("partner.report")
+def report(partner_id: int):
+    partner = report_partner_or_404(current_actor(), partner_id)
+    return _render_report(partner, "partners.report", partner_id=partner.id)
+
+
+@bp.get("/partners/<int:partner_id>/report/export/<fmt>")
+@requires("partner.report")
+def export_report(partner_id: int, fmt: str):
+    actor = current_actor()
+    partner = report_partner_or_404(actor, partner_id)
+    if fmt not in export.FORMATS:
+        abort(404)
+    period = queries.parse_period(request.args)
+    report = queries.talent_supply(partner, period)
+    service.record_export(actor, partner, fmt, period.label, query=period.as_query())
+    db.session.commit()
+    base = current_app.config.get("ACADEMY_BASE_URL", "").rstrip("/")
+    return export.export(report, fmt, base)
+
+
+@bp.get("/partners/<int:partner_id>/snapshots/<int:number>")
+@requires("partner.report")
+def snapshot(partner_id: int, number: int):
+    partner = report_partner_or_404(current_actor(), partner_id)
+    frozen = queries.snapshot(partner.id, number) or abort(404)
+    report = frozen.payload
+    return render_template(
+        "partners/snapshot.html",
+        partner=partner,
+        snapshot=frozen,
+        report=report,
+        sections=tables.sections(report),
+        columns=tables.column_titles(),
+        cell_text=tables.cell_text,
+        hash_matches=service.content_hash(report) == frozen.content_hash,
+    )
