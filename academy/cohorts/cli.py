@@ -1,0 +1,82 @@
+"""`academy import trainees FILE.csv [--cohort ID] [--dry-run]`."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from academy.cohorts import imports
+from academy.cohorts.models import Cohort
+from academy.errors import DomainError
+from academy.extensions import db
+
+MAX_ERRORS_SHOWN = 200
+
+
+@click.group("import")
+def import_group():
+    """Bulk imports."""
+
+
+def _report(plan: imports.ImportPlan) -> None:
+    click.echo(f"new trainees:        {plan.new_users}")
+    click.echo(f"existing (by email): {plan.existing_users}")
+    if plan.cohort is not None:
+        click.echo(f"enrolled:            {plan.seats}")
+        click.echo(f"waitlisted:          {plan.waitlisted}")
+        click.echo(f"already in cohort:   {len(plan.already_in)}")
+
+
+def _fail_rows(errors: list[tuple[int, str]]) -> None:
+    for number, reason in errors[:MAX_ERRORS_SHOWN]:
+        click.echo(f"Row {number}: {reason}", err=True)
+    if len(errors) > MAX_ERRORS_SHOWN:
+        click.echo(f"... and {len(errors) - MAX_ERRORS_SHOWN} more bad rows.", err=True)
+    raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported.")
+
+
+@import_group.command("trainees")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--cohort", "cohort_id", type=int, help="Enrol everyone in this cohort.")
+@click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
+def import_trainees(file: str, cohort_id: int | None, dry_run: bool):
+    """Create trainees from a CSV (email,name,kind,region,organisation,consent_share), all or
+    nothing, and optionally enrol them in a cohort."""
+    started = time.perf_counter()
+    cohort = None
+    if cohort_id is not None:
+        cohort = db.session.get(Cohort, cohort_id)
+        if cohort is None:
+            raise click.BadParameter(f"no cohort with id {cohort_id}", param_hint="--cohort")
+    with open(file, "rb") as handle:
+        data = handle.read(imports.MAX_BYTES + 1)
+    try:
+        text = imports.decode(data)
+        if dry_run:
+            plan = imports.plan(text, cohort)
+            db.session.rollback()
+            if plan.errors:
+                _fail_rows(plan.errors)
+            _report(plan)
+            click.echo("Dry run: nothing was changed.")
+            return
+        plan = imports.apply(None, text, cohort, progress=click.echo)
+    except imports.ImportFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    except DomainError as error:
+        db.session.rollback()
+        rows = error.fields.get("rows")
+        if rows:
+            for line in rows[:MAX_ERRORS_SHOWN]:
+                click.echo(line, err=True)
+            if len(rows) > MAX_ERRORS_SHOWN:
+                click.echo(f"... and {len(rows) - MAX_ERRORS_SHOWN} more bad rows.", err=True)
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    _report(plan)
+    click.echo(f"Imported in {time.perf_counter() - started:.1f} s.")
+
+
+commands = [import_group]

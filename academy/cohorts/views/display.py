@@ -1,0 +1,145 @@
+"""Cohort lists, the cohort page, the roster matrix and one trainee's record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from academy.cohorts import bp, queries
+from academy.cohorts.export import matrix_table
+from academy.cohorts.forms import CompletionForm, MoveForm, WithdrawForm
+from academy.cohorts.permissions import manages_all
+from academy.cohorts.views.common import managed_cohort, trainee_in
+from academy.courses.models import Course
+from academy.enrolments.models import STATUSES
+from academy.exports import csv_response, xlsx_response
+from academy.extensions import db
+from academy.partners.models import Partner
+from academy.permissions import current_actor, requires
+
+PER_PAGE = 25
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.get("/cohorts")
+@requires("cohort.list")
+def index():
+    """Instructors: the cohorts they teach. Managers: every cohort, filtered and paged."""
+    user = current_actor()
+    filters = {
+        "year": _int_arg("year"),
+        "course": request.args.get("course", "")[:100] or None,
+        "partner_id": _int_arg("partner"),
+    }
+    page = max(_int_arg("page") or 1, 1)
+    query = queries.filtered_cohorts(user, **filters)
+    total = queries.count_cohorts(query)
+    rows = queries.cohort_rows(query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    courses = partners = []
+    if manages_all(user):
+        courses = db.session.execute(select(Course.slug, Course.title).order_by(Course.title)).all()
+        partners = db.session.execute(select(Partner.id, Partner.name).order_by(Partner.name)).all()
+    return render_template(
+        "cohorts/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        filters=filters,
+        courses=courses,
+        partners=partners,
+        manages_all=manages_all(user),
+        this_year=date.today().year,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@requires("cohort.view")
+def detail(cohort_id: int):
+    cohort = managed_cohort(cohort_id, instructors=True)
+    enrolled, waitlisted, completed = queries.cohort_counts(cohort.id)
+    return render_template(
+        "cohorts/detail.html",
+        cohort=cohort,
+        enrolled=enrolled,
+        waitlisted=waitlisted,
+        completed=completed,
+        sessions=queries.sessions(cohort.id),
+        manages_all=manages_all(current_actor()),
+    )
+
+
+def _roster_view(cohort):
+    matrix = queries.roster(cohort)
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    behind = request.args.get("behind") == "1"
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in queries.ROSTER_SORTS else "name"
+    rows = queries.filter_roster(matrix.rows, status=status, behind=behind, sort=sort)
+    return matrix, rows, {"status": status, "behind": behind, "sort": sort}
+
+
+@bp.get("/cohorts/<int:cohort_id>/roster")
+@requires("cohort.roster")
+def roster(cohort_id: int):
+    """The trainee × lesson matrix: who is done, quiz scores, who is behind."""
+    cohort = managed_cohort(cohort_id)
+    matrix, rows, chosen = _roster_view(cohort)
+    return render_template(
+        "cohorts/roster.html",
+        cohort=cohort,
+        matrix=matrix,
+        rows=rows,
+        chosen=chosen,
+        statuses=STATUSES,
+        sorts=queries.ROSTER_SORTS,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/roster.<fmt>")
+@requires("cohort.roster")
+def roster_export(cohort_id: int, fmt: str):
+    """The matrix as shown (same filters and order), as CSV or an Excel workbook."""
+    cohort = managed_cohort(cohort_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    matrix, rows, _chosen = _roster_view(cohort)
+    header, body = matrix_table(matrix, rows)
+    name = f"roster-{cohort.code}-{date.today().isoformat()}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", header, body)
+    return xlsx_response(f"{name}.xlsx", [("Roster", header, body)])
+
+
+@bp.get("/cohorts/<int:cohort_id>/trainees/<int:enrolment_id>")
+@requires("cohort.roster")
+def trainee(cohort_id: int, enrolment_id: int):
+    """One trainee in the cohort: lesson progress, status history, attendance, actions."""
+    cohort = managed_cohort(cohort_id)
+    enrolment, person = trainee_in(cohort, enrolment_id)
+    move = MoveForm()
+    move.target.choices = [
+        (c.id, f"{c.code} · {c.name}") for c in queries.move_targets(cohort, current_actor())
+    ]
+    completion = CompletionForm(completed_on=date.today())
+    return render_template(
+        "cohorts/trainee.html",
+        cohort=cohort,
+        enrolment=enrolment,
+        person=person,
+        lessons=queries.live_lessons(cohort.course_id),
+        progress=queries.trainee_progress(enrolment.id),
+        history=queries.trainee_history(enrolment.id),
+        attendance=queries.session_attendance(cohort.id, enrolment.id),
+        withdraw_form=WithdrawForm(),
+        move_form=move,
+        completion_form=completion,
+        can_complete=current_actor().has_role("instructor", "manager"),
+    )
