@@ -92,7 +92,7 @@ def test_the_page_shows_the_headcount_charts_and_tables(client, login_as):
     assert page.status_code == 200
     html = page.data.decode()
     assert 'data-testid="trained">6 <span class="reporting-of">/ 4,000</span>' in html
-    assert html.count("<svg class=\"reporting-chart\"") == 9
+    assert html.count('<svg class="reporting-chart"') == 9
     assert html.count("<table") >= 12
     assert "style=" not in html and "<script>" not in html
     assert "may add up to more than the total" in html
@@ -196,3 +196,13 @@ def test_an_unchanged_target_is_refused_on_the_form(client, login_as):
 def test_a_target_page_for_an_impossible_year_is_refused(client, login_as):
     login_as("manager")
     assert client.get("/dashboard/target/1").status_code == 422
+
+
+def test_cohorts_at_risk_link_to_their_page(client, login_as):
+    today = date.today()
+    cohort = make_cohort(start_on=today - timedelta(days=60), end_on=today + timedelta(days=30))
+    enrol(cohort, make_user())  # no lesson done with two thirds of the time gone
+    login_as("manager")
+    html = client.get("/dashboard").data.decode()
+    assert f'href="/cohorts/{cohort.id}"' in html
+    assert cohort.code in html
