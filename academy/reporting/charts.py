@@ -87,7 +87,7 @@ def line_chart(title: str, description: str, x_labels: list[str], lines: list[Li
 def bar_chart(title: str, description: str, bars: list[tuple[str, int]]) -> Markup:
     """Horizontal bars, one per (label, value), with the value written at the bar's end."""
     ident = f"chart-{next(_ids)}"
-    row_h, label_w = 26, 190
+    row_h, label_w = 26, 200
     height = TOP + row_h * max(len(bars), 1) + 8
     top = max((value for _label, value in bars), default=0) or 1
     plot_w = WIDTH - label_w - RIGHT - 60
@@ -95,7 +95,7 @@ def bar_chart(title: str, description: str, bars: list[tuple[str, int]]) -> Mark
     for i, (label, value) in enumerate(bars):
         y = TOP + i * row_h
         width = round(plot_w * value / top, 1)
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
             f'fill="{INK}">{escape(short)}</text>'

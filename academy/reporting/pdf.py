@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,9 @@ from fpdf.enums import XPos, YPos
 from academy.exports import new_pdf, pdf_text
 from academy.reporting.queries import Dashboard
 from academy.reporting.tables import Table
+
+# fontTools logs every font subset at INFO; a PDF download is not worth a page of log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 METHOD = _l(
     "Forecast: people trained so far plus the larger of the run rate (trained so far divided "

@@ -60,7 +60,7 @@ def percent(value: float | None) -> str:
 def summary_table(dash: Dashboard) -> Table:
     s, pace = dash.summary, dash.pace
     rows = [
-        [_("Year"), s["year"]],
+        [_("Year"), str(s["year"])],
         [_("Target"), s["target"]],
         [_("Trained"), s["trained"]],
         [_("Percent of target"), s["percent"] if s["percent"] is not None else ""],
