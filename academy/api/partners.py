@@ -65,14 +65,14 @@ class GraduateSchema(Schema):
     name = fields.Str()
     course = fields.Str()
     course_slug = fields.Str()
-    completed_on = fields.Date()
+    completed_on = fields.Str(metadata={"description": "ISO date"})
     certificate_code = fields.Str()
     verify_path = fields.Str()
 
 
 class PeriodSchema(Schema):
-    start = fields.Date()
-    end = fields.Date(metadata={"description": "exclusive"})
+    start = fields.Str(metadata={"description": "ISO date"})
+    end = fields.Str(metadata={"description": "ISO date, exclusive"})
     label = fields.Str()
 
 

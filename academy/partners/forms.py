@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange
 
 from academy.partners.models import PARTNER_KINDS
@@ -17,7 +18,7 @@ KIND_LABELS = {
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in PARTNER_KINDS])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in PARTNER_KINDS])
 
 
 class PartnerUserForm(FlaskForm):
@@ -27,4 +28,6 @@ class PartnerUserForm(FlaskForm):
 
 class IssueReportForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
-    quarter = SelectField(_l("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int)
+    quarter = SelectField(
+        _l("Quarter"), choices=[SelectChoice(str(q), f"Q{q}") for q in range(1, 5)], coerce=int
+    )

@@ -19,15 +19,12 @@ def _partner_or_404(partner_id: int) -> Partner:
 
 
 def _form_errors(form, error: DomainError) -> None:
-    """Show a service's field errors beside the fields, the rest as a message."""
+    """The service's message on top, its field errors beside the fields."""
+    flash(error.message, "error")
     for name, messages in error.fields.items():
         field = getattr(form, name, None)
         if field is not None:
             field.errors = [*field.errors, *messages]
-        else:
-            flash(" ".join(messages), "error")
-    if not error.fields:
-        flash(error.message, "error")
 
 
 def _issue_form() -> IssueReportForm:

@@ -1,0 +1,154 @@
+"""Partner management pages, the report page, exports (with audit) and consent everywhere."""
+
+import io
+import re
+import zlib
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from academy.audit.models import AuditEvent
+from academy.auth.models import User
+from academy.extensions import db
+from academy.partners.models import Partner
+from tests.factories import make_cohort, make_partner, make_user
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn by a core-font PDF: its streams, inflated."""
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            chunks.append(stream.decode("latin-1"))
+    return "".join(chunks)
+
+
+def test_manager_creates_and_edits_a_partner(login_as, client):
+    manager = login_as("manager")
+    response = client.post("/partners/new", data={"name": "Zeta Lab", "kind": "lab"})
+    assert response.status_code == 302
+    partner = db.session.scalar(select(Partner).where(Partner.name == "Zeta Lab"))
+    assert partner.kind == "lab"
+    duplicate = client.post("/partners/new", data={"name": "zeta lab", "kind": "company"})
+    assert duplicate.status_code == 422 and b"already in use" in duplicate.data
+    bad = client.post("/partners/new", data={"name": "", "kind": "pirate"})
+    assert bad.status_code == 422
+    assert db.session.scalar(select(func.count(Partner.id))) == 1
+    edited = client.post(f"/partners/{partner.id}/edit", data={"name": "Zeta Labs", "kind": "lab"})
+    assert edited.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partner, partner.id).name == "Zeta Labs"
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.actor_id == manager.id)
+    ).all()
+    assert {"partner.create", "partner.update"} <= set(actions)
+
+
+def test_manager_adds_a_partner_user_tied_to_the_partner(login_as, client):
+    login_as("manager")
+    partner = make_partner("Omega Co")
+    response = client.post(
+        f"/partners/{partner.id}/users/new", data={"name": "Olga", "email": "olga@omega.example"}
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "olga@omega.example"))
+    assert user.partner_id == partner.id and user.roles == {"partner"}
+    again = client.post(
+        f"/partners/{partner.id}/users/new", data={"name": "Olga", "email": "olga@omega.example"}
+    )
+    assert again.status_code == 422
+    page = client.get(f"/partners/{partner.id}")
+    assert b"olga@omega.example" in page.data
+
+
+def test_partner_list_and_detail(login_as, client, count_queries):
+    login_as("manager")
+    partner = make_partner("Alpha")
+    make_cohort(sponsor=partner)
+    client.get("/partners")
+    with count_queries() as one:
+        assert client.get("/partners").status_code == 200
+    for _ in range(5):
+        other = make_partner()
+        make_cohort(sponsor=other)
+        make_user(["partner"], partner=other)
+    with count_queries() as many:
+        page = client.get("/partners")
+    assert len(one) == len(many)
+    assert page.data.count(b"/report") == 6
+    detail = client.get(f"/partners/{partner.id}")
+    assert detail.status_code == 200 and b"Cohort" in detail.data
+
+
+def test_portal_shows_figures_suppressed_and_consenting_graduates_only(academy_data, login, client):
+    login(make_user(["partner"], partner=academy_data.x))
+    page = client.get("/portal?year=2026").get_data(as_text=True)
+    assert "Consenting 1" in page and "Consenting 2" in page
+    assert "Secret Sam" not in page and "Private 3" not in page and "Revoked Rita" not in page
+    assert "fewer than 5" in page and "withheld" in page
+    assert "/verify/" in page
+
+
+def test_report_page_refuses_a_bad_period_clearly(academy_data, login_as, client):
+    login_as("manager")
+    response = client.get(f"/partners/{academy_data.x.id}/report?year=2026&quarter=9")
+    assert response.status_code == 422
+    assert b"A quarter is 1, 2, 3 or 4." in response.data
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_exports_hide_non_consenting_people_and_are_audited(
+    academy_data, login, client, monkeypatch, fmt
+):
+    # Core fonts keep the PDF's text searchable in the test.
+    monkeypatch.setattr("academy.exports.cjk_font", lambda: None)
+    user = login(make_user(["partner"], partner=academy_data.x))
+    response = client.get(f"/partners/{academy_data.x.id}/report/export/{fmt}?year=2026&quarter=1")
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = response.get_data(as_text=True)
+    elif fmt == "xlsx":
+        book = load_workbook(io.BytesIO(response.data))
+        text = "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
+    else:
+        assert response.data.startswith(b"%PDF")
+        text = pdf_text(response.data)
+    assert "Consenting 1" in text
+    assert "Secret Sam" not in text and "Private 4" not in text
+    assert "fewer than 5" in text
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.export"))
+    assert event.actor_id == user.id
+    assert event.object_id == str(academy_data.x.id)
+    assert event.detail["format"] == fmt
+    assert event.detail["period"] == "2026 Q1"
+
+
+def test_export_in_chinese_uses_a_cjk_font(academy_data, login, client):
+    from academy.exports import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    login(make_user(["partner"], partner=academy_data.x))
+    with client.session_transaction() as session:
+        session["locale"] = "zh_Hans"
+    response = client.get(f"/partners/{academy_data.x.id}/report/export/pdf?year=2026")
+    assert response.status_code == 200 and b"FontFile2" in response.data
+
+
+def test_unknown_export_format_is_404(academy_data, login_as, client):
+    login_as("manager")
+    assert client.get(f"/partners/{academy_data.x.id}/report/export/doc").status_code == 404
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "report.export")
+        )
+        == 0
+    )
