@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.cohorts.models import MAX_CAPACITY
+from academy.forms import choices
 
 DELIVERY_LABELS = {
     "online": _l("Online"),
@@ -41,8 +42,8 @@ class CohortForm(FlaskForm):
     capacity = IntegerField(
         _l("Capacity"), validators=[InputRequired(), NumberRange(min=0, max=MAX_CAPACITY)]
     )
-    delivery = SelectField(_l("Delivery"), choices=list(DELIVERY_LABELS.items()))
-    policy = SelectField(_l("Enrolment policy"), choices=list(POLICY_LABELS.items()))
+    delivery = SelectField(_l("Delivery"), choices=choices(DELIVERY_LABELS.items()))
+    policy = SelectField(_l("Enrolment policy"), choices=choices(POLICY_LABELS.items()))
     sponsor = SelectField(_l("Sponsoring partner"), coerce=int, default=0)
     instructors = SelectMultipleField(_l("Instructors"), coerce=int, default=[])
 
@@ -52,7 +53,10 @@ class WithdrawForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    target = SelectField(_l("Move to cohort"), coerce=int, validators=[DataRequired()])
+    # The view checks the chosen cohort against what the person may run.
+    target = SelectField(
+        _l("Move to cohort"), coerce=int, validators=[DataRequired()], validate_choice=False
+    )
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
@@ -69,7 +73,7 @@ class SessionForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
     starts = TimeField(_l("Starts (Shenzhen/Hong Kong time)"), validators=[DataRequired()])
     ends = TimeField(_l("Ends"), validators=[DataRequired()])
-    place = SelectField(_l("Place"), choices=list(PLACE_LABELS.items()))
+    place = SelectField(_l("Place"), choices=choices(PLACE_LABELS.items()))
     location = StringField(_l("Room or address"), validators=[Optional(), Length(max=300)])
     meeting_url = URLField(_l("Meeting link"), validators=[Optional(), Length(max=500)])
 

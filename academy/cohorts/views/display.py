@@ -16,6 +16,7 @@ from academy.courses.models import Course
 from academy.enrolments.models import STATUSES
 from academy.exports import csv_response, xlsx_response
 from academy.extensions import db
+from academy.forms import choices
 from academy.partners.models import Partner
 from academy.permissions import current_actor, requires
 
@@ -125,9 +126,9 @@ def trainee(cohort_id: int, enrolment_id: int):
     cohort = managed_cohort(cohort_id)
     enrolment, person = trainee_in(cohort, enrolment_id)
     move = MoveForm()
-    move.target.choices = [
+    move.target.choices = choices(
         (c.id, f"{c.code} · {c.name}") for c in queries.move_targets(cohort, current_actor())
-    ]
+    )
     completion = CompletionForm(completed_on=date.today())
     return render_template(
         "cohorts/trainee.html",

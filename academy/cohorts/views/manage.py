@@ -16,6 +16,7 @@ from academy.courses.models import Course
 from academy.enrolments import service as enrolments
 from academy.errors import DomainError
 from academy.extensions import db
+from academy.forms import choices
 from academy.partners.models import Partner
 from academy.permissions import current_actor, require, requires
 from academy.progress.service import record_manual_completion
@@ -26,11 +27,12 @@ FORM_FIELDS = {"start_date": "start_on", "end_date": "end_on", "instructor_ids":
 
 def _choices(form: CohortForm) -> dict[str, Course]:
     courses = {c.slug: c for c in db.session.scalars(select(Course).order_by(Course.title)).all()}
-    form.course.choices = [(slug, f"{c.title} ({slug})") for slug, c in courses.items()]
-    form.sponsor.choices = [(0, _("None"))] + [
-        (p.id, p.name) for p in db.session.scalars(select(Partner).order_by(Partner.name))
-    ]
-    form.instructors.choices = [
+    form.course.choices = choices((slug, f"{c.title} ({slug})") for slug, c in courses.items())
+    form.sponsor.choices = choices(
+        [(0, _("None"))]
+        + [(p.id, p.name) for p in db.session.scalars(select(Partner).order_by(Partner.name))]
+    )
+    form.instructors.choices = choices(
         (u.id, f"{u.name} <{u.email}>")
         for u in db.session.scalars(
             select(User)
@@ -38,7 +40,7 @@ def _choices(form: CohortForm) -> dict[str, Course]:
             .where(UserRole.role == "instructor", User.is_active_account.is_(True))
             .order_by(User.name)
         )
-    ]
+    )
     return courses
 
 
@@ -147,7 +149,6 @@ def move(cohort_id: int, enrolment_id: int):
     cohort = managed_cohort(cohort_id)
     enrolment, person = trainee_in(cohort, enrolment_id)
     form = MoveForm()
-    form.target.choices = None  # any id; checked below against what the person may run
     if not form.validate_on_submit():
         flash(_("Choose the cohort to move to."), "error")
         return redirect(url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment_id))

@@ -1,0 +1,396 @@
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from academy.audit.models import AuditEvent
+from academy.cohorts.models import Attendance, Cohort, CohortSession
+from academy.enrolments.models import Enrolment
+from academy.extensions import db, utcnow
+from academy.progress.models import CompletionRecord, LessonProgress
+from tests.factories import enrol, make_cohort, make_course, make_user, sign_in
+
+
+def progress(enrolment, lesson_ids, score=None):
+    for lesson_id in lesson_ids:
+        db.session.add(
+            LessonProgress(
+                enrolment_id=enrolment.id,
+                lesson_id=lesson_id,
+                done_at=utcnow(),
+                best_score=score,
+                quiz_passed=score is not None and score >= 50,
+            )
+        )
+    db.session.commit()
+
+
+def lesson_ids(course):
+    from academy.courses.models import Lesson
+
+    return db.session.scalars(
+        select(Lesson.id).where(Lesson.course_id == course.id).order_by(Lesson.position)
+    ).all()
+
+
+# --- who sees what ---------------------------------------------------------------------
+
+
+def cohort_pages(cohort_id, enrolment_id):
+    return [
+        f"/cohorts/{cohort_id}",
+        f"/cohorts/{cohort_id}/roster",
+        f"/cohorts/{cohort_id}/roster.csv",
+        f"/cohorts/{cohort_id}/roster.xlsx",
+        f"/cohorts/{cohort_id}/trainees/{enrolment_id}",
+        f"/cohorts/{cohort_id}/sessions",
+        f"/cohorts/{cohort_id}/import",
+    ]
+
+
+def test_instructor_cannot_see_or_change_cohorts_they_do_not_teach(client):
+    teacher = make_user(["instructor"])
+    mine = make_cohort(instructors=[teacher])
+    theirs = make_cohort(instructors=[make_user(["instructor"])])
+    enrolment = enrol(theirs, make_user(name="Hidden Person"))
+    sign_in(client, teacher)
+
+    listing = client.get("/cohorts")
+    assert mine.code.encode() in listing.data
+    assert theirs.code.encode() not in listing.data
+    for url in cohort_pages(theirs.id, enrolment.id):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert b"Hidden Person" not in response.data
+    base = f"/cohorts/{theirs.id}/trainees/{enrolment.id}"
+    assert client.post(f"{base}/withdraw").status_code == 404
+    assert client.post(f"{base}/move", data={"target": mine.id}).status_code == 404
+    assert (
+        client.post(
+            f"{base}/completion",
+            data={"completed_on": date.today().isoformat(), "reason": "x"},
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/cohorts/{theirs.id}/sessions", data={}).status_code == 404
+    # Instructors do not edit cohorts at all, even their own.
+    assert client.get(f"/cohorts/{mine.id}/edit").status_code == 403
+    assert db.session.get(Enrolment, enrolment.id).status == "enrolled"
+    assert db.session.query(CompletionRecord).count() == 0
+
+
+@pytest.mark.parametrize("role", ["trainee", "partner"])
+def test_non_staff_get_403_on_cohort_pages(client, login_as, role):
+    from tests.factories import make_partner
+
+    cohort = make_cohort()
+    login_as(role, partner=make_partner() if role == "partner" else None)
+    assert client.get("/cohorts").status_code == 403
+    assert client.get(f"/cohorts/{cohort.id}/roster").status_code == 403
+
+
+def test_manager_list_filters_and_pages(client, login_as):
+    login_as("manager")
+    course = make_course("ai-foundations")
+    for _ in range(27):
+        make_cohort(course, start_on=date(2024, 2, 1))
+    other = make_cohort(start_on=date(2022, 2, 1), end_on=date(2022, 3, 1))
+    first = client.get("/cohorts?year=2024")
+    assert first.status_code == 200
+    assert b"Page 1 of 2 (27 cohorts)" in first.data
+    assert other.code.encode() not in first.data
+    assert b"Page 2 of 2" in client.get("/cohorts?year=2024&page=2").data
+    assert other.code.encode() in client.get("/cohorts?year=2022").data
+
+
+def test_cohort_list_query_count_is_fixed(client, login_as, count_queries):
+    login_as("manager")
+    enrol(make_cohort(), make_user())
+    enrol(make_cohort(), make_user())
+
+    def measure():
+        with count_queries() as queries:
+            assert client.get("/cohorts").status_code == 200
+        return len(queries)
+
+    two = measure()
+    for _ in range(10):
+        enrol(make_cohort(), make_user())
+    assert measure() == two
+
+
+def test_roster_query_count_is_fixed(client, count_queries):
+    teacher = make_user(["instructor"])
+    course = make_course(lessons=4, quiz_on_last=True)
+    cohort = make_cohort(course, instructors=[teacher])
+    ids = lesson_ids(course)
+    sign_in(client, teacher)
+
+    def add(n):
+        for _ in range(n):
+            progress(enrol(cohort, make_user()), ids[:2])
+
+    def measure():
+        with count_queries() as queries:
+            assert client.get(f"/cohorts/{cohort.id}/roster").status_code == 200
+        return len(queries)
+
+    add(2)
+    two = measure()
+    add(8)
+    assert measure() == two
+
+
+def test_roster_matrix_shows_progress_scores_and_who_is_behind(client):
+    teacher = make_user(["instructor"])
+    course = make_course(lessons=4, quiz_on_last=True)
+    # Three quarters through: three of four lessons expected by now.
+    cohort = make_cohort(
+        course,
+        instructors=[teacher],
+        start_on=date.today() - timedelta(days=30),
+        end_on=date.today() + timedelta(days=10),
+    )
+    ids = lesson_ids(course)
+    ahead, behind = make_user(name="Ahead Ann"), make_user(name="Behind Bo")
+    ahead_enrolment = enrol(cohort, ahead)
+    progress(ahead_enrolment, ids[:3])
+    progress(enrol(cohort, behind), ids[:1])
+    db.session.add(
+        LessonProgress(
+            enrolment_id=ahead_enrolment.id,
+            lesson_id=ids[3],
+            done_at=utcnow(),
+            best_score=90,
+            quiz_passed=True,
+        )
+    )
+    db.session.commit()
+    sign_in(client, teacher)
+    page = client.get(f"/cohorts/{cohort.id}/roster").get_data(as_text=True)
+    assert "90%" in page
+    assert "4/4" in page and "1/4" in page
+    only_behind = client.get(f"/cohorts/{cohort.id}/roster?behind=1").get_data(as_text=True)
+    assert "Behind Bo" in only_behind and "Ahead Ann" not in only_behind
+    by_progress = client.get(f"/cohorts/{cohort.id}/roster?sort=progress").get_data(as_text=True)
+    assert by_progress.index("Ahead Ann") < by_progress.index("Behind Bo")
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def test_exports_neutralise_formulas_and_keep_numbers(client):
+    teacher = make_user(["instructor"])
+    course = make_course(lessons=2)
+    cohort = make_cohort(course, instructors=[teacher])
+    ids = lesson_ids(course)
+    progress(enrol(cohort, make_user(name='=HYPERLINK("x")')), ids[:1], score=75)
+    enrol(cohort, make_user(name="+1"))
+    enrol(cohort, make_user(name="陈小明"))
+    sign_in(client, teacher)
+
+    raw = client.get(f"/cohorts/{cohort.id}/roster.csv")
+    assert raw.status_code == 200
+    text = raw.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    names = {row[0] for row in rows[1:]}
+    assert names == {'\'=HYPERLINK("x")', "'+1", "陈小明"}
+    hyperlink = next(row for row in rows if row[0].startswith("'=HYPERLINK"))
+    assert hyperlink[3] == "1" and hyperlink[10] == "75"
+
+    book = load_workbook(io.BytesIO(client.get(f"/cohorts/{cohort.id}/roster.xlsx").data))
+    sheet = book.active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    by_name = {row[0]: row for row in values}
+    assert set(by_name) == {'\'=HYPERLINK("x")', "'+1", "陈小明"}
+    assert by_name['\'=HYPERLINK("x")'][3] == 1  # a number, not text
+    assert by_name['\'=HYPERLINK("x")'][10] == 75
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+    api_csv = client.get(f"/cohorts/{cohort.id}/roster.csv?status=enrolled&sort=name")
+    assert api_csv.status_code == 200
+
+
+# --- managing cohorts and trainees -----------------------------------------------------
+
+
+def test_manager_creates_and_edits_a_cohort_raising_capacity_promotes(client, login_as):
+    manager = login_as("manager")
+    course = make_course("ai-foundations")
+    teacher = make_user(["instructor"])
+    form = {
+        "code": "SZ-01",
+        "name": "Shenzhen evening",
+        "course": "ai-foundations",
+        "start_on": "2025-03-01",
+        "end_on": "2025-02-01",
+        "capacity": "1",
+        "delivery": "shenzhen",
+        "policy": "invite",
+        "sponsor": "0",
+        "instructors": [str(teacher.id)],
+    }
+    refused = client.post("/cohorts/new", data=form)
+    assert refused.status_code == 422
+    assert b"cannot be before the start date" in refused.data
+    assert db.session.query(Cohort).count() == 0
+
+    form["end_on"] = "2025-06-01"
+    created = client.post("/cohorts/new", data=form)
+    assert created.status_code == 302
+    cohort = db.session.scalar(select(Cohort).where(Cohort.code == "SZ-01"))
+    assert cohort.invite_code and cohort.course_id == course.id
+    first, second = enrol(cohort, make_user()), enrol(cohort, make_user())
+    assert second.status == "waitlisted"
+
+    old_code = cohort.invite_code
+    client.post(f"/cohorts/{cohort.id}/invite-code")
+    db.session.expire_all()
+    assert db.session.get(Cohort, cohort.id).invite_code != old_code
+
+    edit = client.get(f"/cohorts/{cohort.id}/edit")
+    assert edit.status_code == 200 and b"SZ-01" in edit.data
+    saved = client.post(f"/cohorts/{cohort.id}/edit", data={**form, "capacity": "2"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Enrolment, second.id).status == "enrolled"
+    assert db.session.get(Cohort, cohort.id).seats_taken == 2
+    lower = client.post(f"/cohorts/{cohort.id}/edit", data={**form, "capacity": "1"})
+    assert lower.status_code == 422
+    assert db.session.get(Cohort, cohort.id).capacity == 2
+    assert first.id != second.id and manager.id
+
+
+def test_instructor_withdraws_and_records_completion_with_reason(client):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(capacity=1, instructors=[teacher])
+    seated = enrol(cohort, make_user())
+    waiting = enrol(cohort, make_user())
+    third = make_user()
+    sign_in(client, teacher)
+    base = f"/cohorts/{cohort.id}/trainees"
+    assert client.get(f"{base}/{seated.id}").status_code == 200
+
+    no_reason = client.post(
+        f"{base}/{seated.id}/completion", data={"completed_on": date.today().isoformat()}
+    )
+    assert no_reason.status_code == 302
+    assert db.session.query(CompletionRecord).count() == 0
+
+    client.post(f"{base}/{seated.id}/withdraw", data={"reason": "Moved abroad"})
+    db.session.expire_all()
+    assert db.session.get(Enrolment, seated.id).status == "withdrawn"
+    assert db.session.get(Enrolment, waiting.id).status == "enrolled"
+
+    done = client.post(
+        f"{base}/{waiting.id}/completion",
+        data={"completed_on": date.today().isoformat(), "score": "80", "reason": "Oral exam"},
+    )
+    assert done.status_code == 302
+    record = db.session.scalar(select(CompletionRecord))
+    assert record.manual_reason == "Oral exam" and record.score == 80
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "completion.manual"))
+    assert audit.actor_id == teacher.id
+    assert third.id
+
+
+def test_move_keeps_progress(client):
+    teacher = make_user(["instructor"])
+    course = make_course(lessons=3)
+    source = make_cohort(course, instructors=[teacher])
+    target = make_cohort(course, instructors=[teacher])
+    elsewhere = make_cohort(course)  # same course, but not taught by this instructor
+    person = make_user()
+    enrolment = enrol(source, person)
+    progress(enrolment, lesson_ids(course)[:2], score=None)
+    sign_in(client, teacher)
+    base = f"/cohorts/{source.id}/trainees/{enrolment.id}/move"
+    assert client.post(base, data={"target": elsewhere.id}).status_code == 404
+    moved = client.post(base, data={"target": target.id, "reason": "Evening class suits better"})
+    assert moved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Enrolment, enrolment.id).status == "withdrawn"
+    new = db.session.scalar(
+        select(Enrolment).where(Enrolment.cohort_id == target.id, Enrolment.user_id == person.id)
+    )
+    assert new.status == "enrolled"
+    copied = db.session.scalars(
+        select(LessonProgress).where(LessonProgress.enrolment_id == new.id)
+    ).all()
+    assert len(copied) == 2 and all(p.done_at for p in copied)
+
+
+# --- timetable, attendance, schedule ---------------------------------------------------
+
+
+def test_timetable_attendance_schedule_and_calendar_feed(client, app):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(delivery="hong_kong", instructors=[teacher])
+    here, away = make_user(name="Here"), make_user(name="Away")
+    here_enrolment, away_enrolment = enrol(cohort, here), enrol(cohort, away)
+    sign_in(client, teacher)
+    url = f"/cohorts/{cohort.id}/sessions"
+    bad = client.post(
+        url,
+        data={
+            "title": "Week 1",
+            "day": "2025-03-03",
+            "starts": "19:00",
+            "ends": "18:00",
+            "place": "hong_kong",
+        },
+    )
+    assert bad.status_code == 422
+    ok = client.post(
+        url,
+        data={
+            "title": "Week 1; intro, labs",
+            "day": "2025-03-03",
+            "starts": "19:00",
+            "ends": "21:00",
+            "place": "hong_kong",
+            "location": "HKSTP, Lab 2",
+        },
+    )
+    assert ok.status_code == 302
+    session = db.session.scalar(select(CohortSession))
+    # 19:00 in Hong Kong is 11:00 UTC.
+    assert session.starts_at == datetime(2025, 3, 3, 11, 0, tzinfo=UTC)
+
+    sheet = f"{url}/{session.id}/attendance"
+    assert client.get(sheet).status_code == 200
+    client.post(sheet, data={"present": [str(here_enrolment.id)]})
+    marks = dict(db.session.execute(select(Attendance.enrolment_id, Attendance.present)).all())
+    assert marks == {here_enrolment.id: True, away_enrolment.id: False}
+    client.post(sheet, data={"present": [str(here_enrolment.id), str(away_enrolment.id)]})
+    db.session.expire_all()
+    assert db.session.query(Attendance).count() == 2  # corrected in place, not duplicated
+    # Attendance is never thrown away: a session with marks cannot be removed.
+    assert client.post(f"{url}/{session.id}/delete").status_code == 409
+    assert db.session.query(CohortSession).count() == 1
+
+    sign_in(client, here)
+    page = client.get("/schedule")
+    assert page.status_code == 200
+    assert b"Week 1; intro, labs" in page.data and b"present" in page.data
+    import re
+
+    feed_url = re.search(r'value="(http[^"]+\.ics)"', page.get_data(as_text=True)).group(1)
+    anonymous = app.test_client()
+    feed = anonymous.get(feed_url.replace("http://localhost", ""))
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    body = feed.get_data(as_text=True)
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART:20250303T110000Z" in body
+    assert "SUMMARY:Week 1\\; intro\\, labs" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert anonymous.get("/schedule/forged-token.ics").status_code == 404
+
+
+def test_staff_cannot_open_the_trainee_schedule(client, login_as):
+    login_as("instructor")
+    assert client.get("/schedule").status_code == 403
