@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SearchField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
+from academy.forms import choices
+
 LEVEL_CHOICES = [
     ("", _l("Any level")),
     ("beginner", _l("Beginner")),
@@ -31,10 +33,10 @@ class CatalogueFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
-    track = SelectField(_l("Track"), choices=[], validate_choice=True)
-    level = SelectField(_l("Level"), choices=LEVEL_CHOICES)
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    delivery = SelectField(_l("Delivery"), choices=DELIVERY_CHOICES)
+    track = SelectField(_l("Track"), choices=[], default="")
+    level = SelectField(_l("Level"), choices=choices(LEVEL_CHOICES), default="")
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES), default="")
+    delivery = SelectField(_l("Delivery"), choices=choices(DELIVERY_CHOICES), default="")
     open_seats = BooleanField(_l("Only with seats left"))
     submit = SubmitField(_l("Filter"))
 

@@ -11,6 +11,7 @@ from academy.courses.tracks import TRACKS
 from academy.enrolments import service as enrolments
 from academy.errors import DomainError
 from academy.extensions import db
+from academy.forms import choices
 from academy.permissions import current_actor, public, require, requires
 
 
@@ -19,7 +20,7 @@ from academy.permissions import current_actor, public, require, requires
 def catalogue():
     form = CatalogueFilterForm(request.args)
     tracks = queries.tracks()
-    form.track.choices = [("", _("All tracks"))] + [(t.slug, _(t.name)) for t in tracks]
+    form.track.choices = choices([("", _("All tracks"))] + [(t.slug, _(t.name)) for t in tracks])
     filters = queries.CatalogueFilters()
     if form.validate():
         filters = queries.CatalogueFilters(

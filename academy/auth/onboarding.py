@@ -1,0 +1,197 @@
+"""Signing up, confirming an email, resetting a password and inviting staff-created accounts.
+
+Links carry signed, expiring tokens (itsdangerous with the app secret, a salt per purpose).
+Password links also carry a fingerprint of the current password hash, so a link stops working
+as soon as it has been used (or the password changed some other way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from datetime import timedelta
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from academy import mail
+from academy.audit.service import record
+from academy.auth import service
+from academy.auth.models import User
+from academy.errors import Invalid
+from academy.extensions import db, utcnow
+
+CONFIRM = ("confirm-email", timedelta(days=3))
+RESET = ("reset-password", timedelta(hours=2))
+INVITE = ("invitation", timedelta(days=14))
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: tuple[str, timedelta]) -> str:
+    payload = {"uid": user.id, "email": user.email}
+    if purpose[0] != CONFIRM[0]:
+        payload["pw"] = _fingerprint(user)
+    return _serializer(purpose[0]).dumps(payload)
+
+
+def user_for_token(token: str, purpose: tuple[str, timedelta]) -> User | None:
+    """The user the link was made for, or None if it is forged, expired or already used."""
+    salt, max_age = purpose
+    try:
+        payload = _serializer(salt).loads(token, max_age=int(max_age.total_seconds()))
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.is_active or user.email != payload.get("email"):
+        return None
+    if purpose[0] != CONFIRM[0] and payload.get("pw") != _fingerprint(user):
+        return None
+    return user
+
+
+def _link(endpoint: str, **values) -> str:
+    base = current_app.config.get("ACADEMY_BASE_URL", "").rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, **values, _external=True)
+
+
+@contextmanager
+def _mail_context(user: User):
+    """Write in the recipient's language; outside a request (CLI, jobs) build one for links."""
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if has_request_context():
+        with force_locale(locale):
+            yield
+        return
+    base = current_app.config.get("ACADEMY_BASE_URL") or None
+    with current_app.test_request_context("/", base_url=base), force_locale(locale):
+        yield
+
+
+def _send(to: str, subject: str, body: str) -> None:
+    mail.send(to, subject, body)
+
+
+def sign_up(*, email, name, password, kind, region, organisation, consent_share) -> User:
+    """A person creates their own trainee account; the email is confirmed afterwards."""
+    service.validate_password(password)
+    user = service.create_user(
+        None,
+        email=email,
+        name=name,
+        roles=["trainee"],
+        password=password,
+        kind=kind,
+        region=region,
+        organisation=organisation,
+        consent_share=consent_share,
+    )
+    record(user, "user.signup", "user", user.id)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    with _mail_context(user):
+        link = _link("auth.confirm_email", token=make_token(user, CONFIRM))
+        _send(
+            user.email,
+            _("Confirm your email for the AI Future Academy"),
+            _(
+                "Hello %(name)s,\n\nPlease confirm your email address by opening this link "
+                "within three days:\n\n%(link)s\n\nIf you did not sign up, ignore this message.",
+                name=user.name,
+                link=link,
+            ),
+        )
+
+
+def send_signup_notice(user: User) -> None:
+    """Someone tried to sign up with an email that has an account: tell its owner, not them."""
+    with _mail_context(user):
+        _send(
+            user.email,
+            _("Someone tried to sign up with your email"),
+            _(
+                "Hello %(name)s,\n\nSomeone tried to create an AI Future Academy account with this "
+                "email, which already has one. If it was you, sign in, or reset your password "
+                "here:\n\n%(link)s\n",
+                name=user.name,
+                link=_link("auth.forgot_password"),
+            ),
+        )
+
+
+def confirm_email(user: User) -> bool:
+    """Mark the email confirmed; False if it already was."""
+    if user.email_confirmed_at is not None:
+        return False
+    user.email_confirmed_at = utcnow()
+    record(user, "user.confirm_email", "user", user.id)
+    return True
+
+
+def send_password_reset(user: User) -> None:
+    with _mail_context(user):
+        link = _link("auth.reset_password", token=make_token(user, RESET))
+        _send(
+            user.email,
+            _("Reset your AI Future Academy password"),
+            _(
+                "Hello %(name)s,\n\nOpen this link within two hours to choose a new password. "
+                "It works once.\n\n%(link)s\n\nIf you did not ask for this, ignore this message: "
+                "your password stays as it is.",
+                name=user.name,
+                link=link,
+            ),
+        )
+
+
+def invite(user: User) -> None:
+    """Email a staff-created account a link to set its password (valid two weeks, once)."""
+    with _mail_context(user):
+        link = _link("auth.accept_invitation", token=make_token(user, INVITE))
+        _send(
+            user.email,
+            _("You are invited to the AI Future Academy"),
+            _(
+                "Hello %(name)s,\n\nAn account has been created for you at the AI Future Academy. "
+                "Open this link within two weeks to choose your password:\n\n%(link)s\n",
+                name=user.name,
+                link=link,
+            ),
+        )
+    record(None, "user.invite", "user", user.id)
+
+
+def set_new_password(user: User, password: str, *, via: str) -> None:
+    """Set the password from a reset or invitation link; the link proves the email too."""
+    service.set_password(user, password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    service.end_all_sessions(user)
+    record(user, f"user.password_{via}", "user", user.id)
+
+
+def change_password(user: User, current: str, new: str, keep_session: str | None) -> None:
+    """The signed-in user changes their password; every other session of theirs ends."""
+    from werkzeug.security import check_password_hash
+
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise Invalid("Your current password is not right.", {"current": ["Not right."]})
+    service.set_password(user, new)
+    service.end_all_sessions(user, keep=keep_session)
+    record(user, "user.password_change", "user", user.id)
