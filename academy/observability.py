@@ -27,10 +27,10 @@ def configure_query_header(app: Flask) -> None:
         engine = db.engine
 
     @event.listens_for(engine, "before_cursor_execute")
-    def count(*_args):
+    def count(_conn, _cursor, statement, *_args):
         from flask import has_request_context
 
-        if has_request_context():
+        if has_request_context() and not statement.startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
             g.query_count = g.get("query_count", 0) + 1
 
     @app.after_request

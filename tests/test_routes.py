@@ -18,13 +18,18 @@ def all_routes(app):
             yield rule, method
 
 
+def _value(match: re.Match) -> str:
+    converter, options = match.group(1), match.group(2)
+    if converter == "int":
+        return "1"
+    if converter == "any":
+        return options.split(",")[0].strip().strip("'\"")
+    return "x"
+
+
 def fill(rule) -> str:
-    """A concrete URL for the rule: ids 1, slugs and codes 'x'."""
-    return re.sub(
-        r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
-        lambda m: "1" if m.group(1) == "int" else "x",
-        rule.rule,
-    )
+    """A concrete URL for the rule: ids 1, any() its first choice, slugs and codes 'x'."""
+    return re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>", _value, rule.rule)
 
 
 def test_every_route_declares_a_known_rule(app):

@@ -128,9 +128,12 @@ def revoke_completion(actor: User, completion: CompletionRecord, reason: str) ->
         raise Invalid("Give a reason for revoking.", {"reason": ["Required."]})
     if completion.revoked_at is not None:
         raise Conflict("This completion is already revoked.")
-    completion.revoked_at = utcnow()
-    completion.revoked_by_id = actor.id
-    completion.revoke_reason = reason[:2000]
+    actor_id = actor.id  # read before the change: a refresh would flush it half-made
+    completion.revoked_at, completion.revoked_by_id, completion.revoke_reason = (
+        utcnow(),
+        actor_id,
+        reason[:2000],
+    )
     if completion.cohort_id is not None:
         enrolment = db.session.scalar(
             select(Enrolment).where(
