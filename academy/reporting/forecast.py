@@ -3,9 +3,10 @@
 - expected to date = target × share of the year elapsed (0 before it starts, 1 after it ends).
 - run-rate projection = trained so far ÷ share elapsed (the pace so far, held all year).
 - scheduled = people enrolled now in cohorts that end before the year does, not already
-  counted, each weighted by the historical completion rate of their track (cohorts that have
-  ended: enrolments whose person holds a completion of the course ÷ all enrolments, withdrawn
-  included). A person enrolled in several tracks is weighted once, by one of them.
+  counted, each weighted by the historical completion rate of their track (cohorts that
+  ended in the last two years: enrolments whose person holds a completion of the course
+  ÷ all enrolments, withdrawn included). A person enrolled in several tracks is weighted
+  once, by one of them.
 - forecast = trained so far + the larger of (run-rate projection − trained) and scheduled.
   The people already scheduled are part of what the run rate expects, so adding both would
   count them twice; the larger of the two is the better-informed estimate.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, exists, func, select
 
@@ -27,6 +28,8 @@ from academy.enrolments.models import Enrolment
 from academy.extensions import db
 from academy.progress.models import CompletionRecord
 from academy.reporting.headcount import Filters, Period, filter_conditions, trained_people
+
+HISTORY_DAYS = 730
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,20 @@ def _enrolments(filters: Filters):
 
 
 def completion_rates(today: date, filters: Filters) -> tuple[dict[int, float], float | None]:
-    """Historical completion rate per track id, and programme-wide, from cohorts that ended."""
+    """Completion rate per track id, and programme-wide, from cohorts ended in the last 2 years.
+
+    Recent cohorts say more about this year than old ones, and the window keeps the query's
+    cost flat as programme years accumulate.
+    """
     done = func.count(case((_holds_completion(), Enrolment.id)))
     stmt = (
         _enrolments(filters)
         .add_columns(Course.track_id, func.count(Enrolment.id).label("total"), done.label("done"))
-        .where(Cohort.end_on < today, Enrolment.status != "waitlisted")
+        .where(
+            Cohort.end_on < today,
+            Cohort.end_on >= today - timedelta(days=HISTORY_DAYS),
+            Enrolment.status != "waitlisted",
+        )
         .group_by(Course.track_id)
     )
     rows = db.session.execute(stmt).all()

@@ -19,7 +19,8 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 METHOD = _l(
     "Forecast: people trained so far plus the larger of the run rate (trained so far divided "
     "by the share of the year elapsed, held for the rest of the year) and the people already "
-    "enrolled in cohorts ending this year, weighted by their track's historical completion rate."
+    "enrolled in cohorts ending this year, weighted by their track's completion rate over the "
+    "last two years."
 )
 
 
