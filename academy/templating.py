@@ -13,6 +13,7 @@ from academy.permissions import allowed
 NAV = (
     ("courses.catalogue", _l("Catalogue"), "public"),
     ("progress.my_learning", _l("My learning"), "learning.own"),
+    ("cohorts.schedule", _l("Schedule"), "learning.own"),
     ("cohorts.index", _l("Cohorts"), "cohort.list"),
     ("reporting.dashboard", _l("Headcount"), "headcount.view"),
     ("partners.index", _l("Partners"), "partner.manage"),
