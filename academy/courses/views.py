@@ -7,12 +7,14 @@ from sqlalchemy import select
 from academy.cohorts.models import Cohort
 from academy.courses import bp, queries
 from academy.courses.forms import CatalogueFilterForm, JoinForm
+from academy.courses.permissions import can_read_lessons
 from academy.courses.tracks import TRACKS
 from academy.enrolments import service as enrolments
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.forms import choices
 from academy.permissions import current_actor, public, require, requires
+from academy.progress.learning import public_quiz
 
 
 @bp.get("/courses")
@@ -40,7 +42,9 @@ def catalogue():
 def detail(slug):
     page = queries.course_page(slug, current_actor())
     require(page is not None)
-    return render_template("courses/detail.html", page=page, form=JoinForm())
+    viewer = current_actor()
+    readable = viewer is not None and viewer.is_staff
+    return render_template("courses/detail.html", page=page, form=JoinForm(), readable=readable)
 
 
 @bp.post("/courses/<slug>/join")
@@ -61,10 +65,25 @@ def join(slug):
         db.session.rollback()
         flash(error.message, "error")
         page = queries.course_page(slug, current_actor())
-        return render_template("courses/detail.html", page=page, form=form), error.status
+        return render_template(
+            "courses/detail.html", page=page, form=form, readable=False
+        ), error.status
     db.session.commit()
     if enrolment.status == "enrolled":
         flash(_("You have a seat in %(cohort)s.", cohort=cohort.name), "success")
         return redirect(url_for("progress.my_learning"))
     flash(_("%(cohort)s is full: you are on its waitlist.", cohort=cohort.name), "info")
     return redirect(url_for("courses.detail", slug=slug))
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@requires("course.read_lessons")
+def lesson_preview(slug, lesson_slug):
+    """Read-only lesson, for staff preparing a cohort (trainees study in the lesson player)."""
+    course = queries.course_by_slug(slug)
+    require(course is not None and can_read_lessons(current_actor(), course))
+    lesson = queries.live_lesson(course.id, lesson_slug)
+    require(lesson is not None)
+    return render_template(
+        "courses/lesson_preview.html", course=course, lesson=lesson, quiz=public_quiz(lesson.quiz)
+    )

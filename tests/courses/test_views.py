@@ -170,3 +170,19 @@ def test_anonymous_joiners_are_sent_to_sign_in(client):
     cohort = factories.make_cohort(course)
     response = _join(client, course, cohort)
     assert response.status_code == 302 and "/login" in response.location
+
+
+@pytest.mark.parametrize("role", ["instructor", "manager", "admin"])
+def test_staff_preview_lessons_from_the_course_page(client, login_as, role):
+    login_as(role)
+    course = factories.make_course(lessons=2, quiz_on_last=True)
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert f"/courses/{course.slug}/lessons/lesson-2" in page
+    preview = client.get(f"/courses/{course.slug}/lessons/lesson-2")
+    assert preview.status_code == 200 and "Two plus two?" in preview.get_data(as_text=True)
+
+
+def test_trainees_outside_the_course_cannot_preview_its_lessons(client, login_as):
+    login_as("trainee")
+    course = factories.make_course(lessons=1)
+    assert client.get(f"/courses/{course.slug}/lessons/lesson-1").status_code == 404
