@@ -118,6 +118,7 @@ def _post_at_once(app, posts):
     return responses
 
 
+@pytest.mark.slow
 def test_a_concurrent_double_submit_issues_exactly_one_completion(app, api, seat):
     trainee, enrolment, _course = seat
     headers = api(trainee).headers
@@ -135,6 +136,7 @@ def test_a_concurrent_double_submit_issues_exactly_one_completion(app, api, seat
     assert count(LessonProgress) == 2
 
 
+@pytest.mark.slow
 def test_two_tabs_finishing_the_last_two_lessons_at_once_complete_once(app, api):
     course = factories.make_course(lessons=3)
     cohort = factories.make_cohort(course)
