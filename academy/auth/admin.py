@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from academy.auth import bp, queries, service
 from academy.auth.forms import TokenForm, UserForm
 from academy.auth.models import ROLES, User
+from academy.auth.onboarding import invite
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.permissions import current_actor, requires
@@ -72,7 +73,8 @@ def create_user():
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Created %(email)s.", email=user.email), "success")
+            invite(user)
+            flash(_("Created %(email)s and emailed an invitation.", email=user.email), "success")
             return redirect(url_for("auth.users"))
     rows, total = queries.user_page()
     return render_template(

@@ -113,4 +113,24 @@ def record_attendance(actor: User, session: CohortSession, present: dict[int, bo
         changes += 1
     db.session.flush()
     record(actor, "attendance.record", "cohort_session", session.id, changes=changes)
+    _complete_where_attendance_was_missing(
+        actor, session, [e for e, here in present.items() if here]
+    )
     return changes
+
+
+def _complete_where_attendance_was_missing(
+    actor: User, session: CohortSession, present: list[int]
+) -> None:
+    """Attendance may be the last criterion a trainee meets: issue those completions now."""
+    from academy.courses.models import Course
+    from academy.progress.learning import complete_if_met
+
+    cohort = db.session.get(Cohort, session.cohort_id)
+    min_attendance = db.session.scalar(
+        select(Course.min_attendance).where(Course.id == cohort.course_id)
+    )
+    if not min_attendance or not cohort.is_in_person:
+        return
+    for enrolment_id in present:
+        complete_if_met(actor, enrolment_id)

@@ -1,3 +1,4 @@
+from academy import mail
 from academy.audit.models import AuditEvent
 from academy.auth.models import User
 from academy.extensions import db
@@ -41,6 +42,8 @@ def test_manager_creates_a_trainee_and_it_is_audited(client, login_as):
     assert user.roles == {"trainee"}
     event = db.session.query(AuditEvent).filter_by(action="user.create").one()
     assert event.actor_id == manager.id
+    (invitation,) = [m for m in mail.sent if m["To"] == "new@example.org"]
+    assert "/invitation/" in invitation.get_content()
 
 
 def test_manager_cannot_create_an_admin(client, login_as):

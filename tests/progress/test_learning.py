@@ -167,3 +167,30 @@ def test_a_revoked_completion_is_issued_again_when_criteria_are_met_again(seat):
     db.session.commit()
     again = record_progress(trainee, enrolment.id, "lesson-3", RIGHT)
     assert again.issued_now and again.certificate_code != code
+
+
+def test_taking_attendance_issues_a_completion_that_was_waiting_for_it():
+    from academy.cohorts.timetable import record_attendance
+
+    course = factories.make_course(lessons=1)
+    course.min_attendance = 100
+    cohort = factories.make_cohort(course, delivery="hong_kong")
+    instructor = factories.make_user(roles=["instructor"])
+    trainee = factories.make_user()
+    enrolment = factories.enrol(cohort, trainee)
+    start = datetime.now(UTC) - timedelta(days=2)
+    session = CohortSession(
+        cohort_id=cohort.id,
+        title="Lab",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="hong_kong",
+    )
+    db.session.add(session)
+    db.session.commit()
+    assert not record_progress(trainee, enrolment.id, "lesson-1").completed
+    db.session.commit()
+
+    record_attendance(instructor, session, {enrolment.id: True})
+    db.session.commit()
+    assert completions() == 1
