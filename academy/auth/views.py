@@ -69,7 +69,11 @@ def login():
             return render_template("auth/login.html", form=form), 401
         service.start_session(user)
         db.session.commit()
+        # A fresh session against fixation, but the language chosen before signing in stays.
+        locale = session.get("locale")
         session.clear()
+        if locale:
+            session["locale"] = locale
         login_user(user)
         return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
