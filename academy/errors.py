@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from academy.extensions import db
@@ -105,7 +106,10 @@ def register_error_handlers(app: Flask) -> None:
             if status == 401:
                 response.headers["WWW-Authenticate"] = "Bearer"
             return response, status
-        return _page(status, error.description or error.name)
+        # Werkzeug's stock descriptions are English; error.html says the same in the page's
+        # language, so only a description written for this case is passed on.
+        custom = error.description != type(error).description
+        return _page(status, error.description if custom else None)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
@@ -115,4 +119,4 @@ def register_error_handlers(app: Flask) -> None:
             raise error
         if wants_json():
             return api_error(500, "Something went wrong on our side; it has been logged.")
-        return _page(500, "Something went wrong on our side; it has been logged.")
+        return _page(500, _("Something went wrong on our side; it has been logged."))

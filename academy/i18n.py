@@ -1,6 +1,7 @@
 """Choosing the interface language: saved preference, then the switcher, then the browser."""
 
-from flask import current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 # Browser language tags and the catalogue each maps to.
@@ -19,7 +20,26 @@ _TAGS = {
 HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant"}
 
 
+def _from_tag(tag: str) -> str | None:
+    tag = tag.lower().replace("_", "-")
+    if tag in _TAGS:
+        return _TAGS[tag]
+    parts = tag.split("-")
+    # "zh-Hant-HK", "zh-Hans-CN": the script decides, whatever the region.
+    if len(parts) > 2 and "-".join(parts[:2]) in _TAGS:
+        return _TAGS["-".join(parts[:2])]
+    return _TAGS.get(parts[0])
+
+
 def select_locale() -> str:
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    # CLI commands and jobs have no visitor; mail picks its recipient's language itself.
+    if not has_request_context():
+        return default
+    # The API speaks English whatever the client's headers: its messages are for programs,
+    # which match on the error code, and a reply must not change with a browser setting.
+    if request.path.startswith("/api/"):
+        return default
     languages = current_app.config["LANGUAGES"]
     saved = getattr(current_user, "locale", None) if current_user else None
     if saved in languages:
@@ -28,9 +48,85 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     for tag, _quality in request.accept_languages:
-        tag = tag.lower()
-        if tag in _TAGS:
-            return _TAGS[tag]
-        if tag.split("-")[0] in _TAGS:
-            return _TAGS[tag.split("-")[0]]
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        locale = _from_tag(tag)
+        if locale in languages:
+            return locale
+    return default
+
+
+class _FormMessages:
+    """WTForms' built-in messages, looked up in the academy's own catalogues.
+
+    Flask-WTF would load WTForms' bundled catalogues, which have no Hong Kong Chinese: for
+    zh_Hant they fall back to simplified "zh". Looking up through Flask-Babel keeps every
+    message in the page's language, and the completeness test covers them (see below).
+    """
+
+    def ugettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+_FORM_MESSAGES = _FormMessages()
+
+
+def register_form_translations(app: Flask) -> None:
+    """Point Flask-WTF at the academy's catalogues (it reads request.wtforms_translations)."""
+
+    @app.before_request
+    def _form_translations():
+        request.wtforms_translations = _FORM_MESSAGES
+
+
+def N_(string: str) -> str:
+    """Marks a message for extraction only; WTForms translates it itself at run time."""
+    return string
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction only (the `N_plural:1,2` keyword of pybabel)."""
+    return singular, plural
+
+
+# The WTForms and Flask-WTF messages our forms can show, so `pybabel extract` puts them in the
+# catalogues; they must stay exactly as the libraries spell them.
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Invalid email address."),
+    N_("Invalid input."),
+    N_("Invalid URL."),
+    N_("Field must be equal to %(other_name)s."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("Not a valid integer value."),
+    N_("Not a valid decimal value."),
+    N_("Not a valid date value."),
+    N_("Not a valid time value."),
+    N_("Not a valid datetime value."),
+    N_("File does not have an approved extension."),
+)
+WTFORMS_PLURALS = (
+    N_plural(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+    ),
+    N_plural(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+    ),
+    N_plural(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+    ),
+    N_plural(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+    ),
+)

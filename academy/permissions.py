@@ -11,6 +11,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def requires(action: str) -> Callable[[F], F]:
                         abort(401, "A valid bearer token is required.")
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
                 if not allowed(user, action):
-                    abort(403, "Your role may not do this.")
+                    abort(403, _("Your role may not do this."))
             return view(*args, **kwargs)
 
         wrapper.permission = action  # type: ignore[attr-defined]

@@ -1,11 +1,11 @@
 """Template globals: navigation per role, the permission check, language and formatting."""
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from academy.i18n import HTML_LANG
+from academy.i18n import HTML_LANG, register_form_translations
 from academy.permissions import allowed
 
 # (endpoint, label, permission) for the main navigation; an entry shows only when its
@@ -21,8 +21,60 @@ NAV = (
     ("auth.admin_home", _l("Administration"), "admin.operate"),
 )
 
+# Codes stored in the database (statuses, roles, places, kinds) and how a page names them;
+# `{{ value|label }}` shows the code itself when it is not listed here.
+LABELS = {
+    "waitlisted": _l("waitlisted"),
+    "enrolled": _l("enrolled"),
+    "completed": _l("completed"),
+    "withdrawn": _l("withdrawn"),
+    "trainee": _l("trainee"),
+    "instructor": _l("instructor"),
+    "manager": _l("programme manager"),
+    "partner": _l("partner"),
+    "admin": _l("administrator"),
+    "online": _l("Online"),
+    "shenzhen": _l("Shenzhen"),
+    "hong_kong": _l("Hong Kong"),
+    "hybrid": _l("Hybrid"),
+    "professional": _l("professional"),
+    "student": _l("student"),
+    "other": _l("elsewhere"),
+}
+
+
+def label(value) -> str:
+    """The translated name of a stored code."""
+    if value is None:
+        return ""
+    found = LABELS.get(value)
+    return str(found) if found is not None else str(value)
+
+
+def date(value, fmt: str = "medium") -> str:
+    """A date (or the day of a UTC datetime in the academy's zone) in the page's language."""
+    return format_date(value, fmt) if value else ""
+
+
+def datetime_(value, fmt: str = "medium") -> str:
+    """A UTC datetime shown in the academy's time zone, in the page's language."""
+    return format_datetime(value, fmt) if value else ""
+
+
+def number(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def percent(value, digits: int = 0) -> str:
+    """A fraction (0.42) as a percentage in the page's language: "42%"."""
+    if value is None:
+        return ""
+    return format_percent(value, "#,##0" + ("." + "0" * digits if digits else "") + "%")
+
 
 def register_template_helpers(app: Flask) -> None:
+    register_form_translations(app)
+
     @app.context_processor
     def globals_():
         user = current_user if current_user.is_authenticated else None
@@ -41,9 +93,6 @@ def register_template_helpers(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["number"] = lambda value: (
-        format_decimal(value) if value is not None else ""
+    app.jinja_env.filters.update(
+        date=date, datetime=datetime_, number=number, percent=percent, label=label
     )

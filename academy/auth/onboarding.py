@@ -191,7 +191,7 @@ def change_password(user: User, current: str, new: str, keep_session: str | None
     from werkzeug.security import check_password_hash
 
     if not user.password_hash or not check_password_hash(user.password_hash, current):
-        raise Invalid("Your current password is not right.", {"current": ["Not right."]})
+        raise Invalid(_("Your current password is not right."), {"current": [_("Not right.")]})
     service.set_password(user, new)
     service.end_all_sessions(user, keep=keep_session)
     record(user, "user.password_change", "user", user.id)

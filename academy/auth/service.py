@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,13 +43,13 @@ def validate_password(password: str) -> None:
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            f"Use at least {MIN_PASSWORD_LENGTH} characters.",
-            {"password": [f"Use at least {MIN_PASSWORD_LENGTH} characters."]},
+            _("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            {"password": [_("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]},
         )
     if is_common(password):
         raise Invalid(
-            "That password is too common; choose another.",
-            {"password": ["That password is too common; choose another."]},
+            _("That password is too common; choose another."),
+            {"password": [_("That password is too common; choose another.")]},
         )
 
 
@@ -79,9 +80,9 @@ def create_user(
     email = (email or "").strip().lower()
     name = (name or "").strip()
     if "@" not in email or len(email) > 254:
-        fields["email"] = ["Enter a valid email address."]
+        fields["email"] = [_("Enter a valid email address.")]
     if not name or len(name) > 120:
-        fields["name"] = ["Enter a name of 1 to 120 characters."]
+        fields["name"] = [_("Enter a name of 1 to 120 characters.")]
     unknown = sorted(set(roles) - set(ROLES))
     if not roles or unknown:
         fields["roles"] = [f"Roles must be among {', '.join(ROLES)}."]
@@ -90,16 +91,18 @@ def create_user(
     if region not in REGIONS:
         fields["region"] = [f"Region must be one of {', '.join(REGIONS)}."]
     if "partner" in roles and partner_id is None:
-        fields["partner_id"] = ["A partner user must belong to a partner."]
+        fields["partner_id"] = [_("A partner user must belong to a partner.")]
     if fields:
-        raise Invalid("The user could not be created.", fields)
+        raise Invalid(_("The user could not be created."), fields)
     if find_user(email) is not None:
-        raise Conflict("A user with that email already exists.", {"email": ["Already in use."]})
+        raise Conflict(
+            _("A user with that email already exists."), {"email": [_("Already in use.")]}
+        )
     if partner_id is not None:
         from academy.partners.models import Partner
 
         if db.session.get(Partner, partner_id) is None:
-            raise Invalid("No such partner.", {"partner_id": ["No such partner."]})
+            raise Invalid(_("No such partner."), {"partner_id": [_("No such partner.")]})
 
     user = User(email=email, name=name, partner_id=partner_id if "partner" in roles else None)
     user.role_rows = [UserRole(role=r) for r in dict.fromkeys(roles)]

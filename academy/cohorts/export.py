@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from academy.cohorts.queries import Roster
+from academy.templating import label
 
 API_COLUMNS = (
     "enrolment_id",
@@ -53,22 +56,22 @@ def _cell(progress) -> str | int:
         return ""
     if progress.best_score is not None:
         return progress.best_score
-    return "done" if progress.done_at else "started"
+    return _("done") if progress.done_at else _("started")
 
 
 def matrix_table(roster: Roster, rows=None) -> tuple[list[str], list[list]]:
     """The trainee × lesson matrix as one sheet; numbers stay numbers."""
     header = [
-        "name",
-        "email",
-        "status",
-        "lessons_done",
-        "lessons_total",
-        "percent",
-        "behind",
-        "last_activity",
-        "completed_on",
-        "sessions_attended",
+        _("Name"),
+        _("Email"),
+        _("Status"),
+        _("Lessons done"),
+        _("Lessons in all"),
+        _("Percent done"),
+        _("Behind"),
+        _("Last activity"),
+        _("Completed on"),
+        _("Sessions attended"),
     ] + [f"{lesson.position:02d} {lesson.title}" for lesson in roster.lessons]
     body = []
     for row in roster.rows if rows is None else rows:
@@ -76,11 +79,11 @@ def matrix_table(roster: Roster, rows=None) -> tuple[list[str], list[list]]:
             [
                 row.user.name,
                 row.user.email,
-                row.enrolment.status,
+                label(row.enrolment.status),
                 row.lessons_done,
                 row.lessons_total,
                 row.percent,
-                "yes" if row.behind else "no",
+                _("yes") if row.behind else _("no"),
                 row.last_activity_at.strftime("%Y-%m-%d %H:%M") if row.last_activity_at else "",
                 row.completed_on.isoformat() if row.completed_on else "",
                 row.attended,

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, insert, select, update
 
 from academy.audit.models import AuditEvent
@@ -74,7 +76,9 @@ class ImportPlan:
 def decode(data: bytes) -> str:
     """The upload as text: UTF-8, with or without a byte-order mark."""
     if len(data) > MAX_BYTES:
-        raise ImportFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ImportFileError(
+            _("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -90,24 +94,40 @@ def _norm(value: str) -> str:
 
 def _check_row(number: int, cells: list[str]) -> tuple[ImportRow | None, list[str]]:
     if len(cells) != len(HEADER):
-        return None, [f"has {len(cells)} columns; expected {len(HEADER)}"]
+        return None, [
+            _("has %(n)s columns; expected %(expected)s", n=len(cells), expected=len(HEADER))
+        ]
     email, name, kind, region, organisation, consent = (c.strip() for c in cells)
     email = email.lower()
     problems = []
     if not EMAIL.match(email) or len(email) > 254:
-        problems.append(f"“{email}” is not a valid email address" if email else "email is missing")
+        problems.append(
+            _("“%(email)s” is not a valid email address", email=email)
+            if email
+            else _("email is missing")
+        )
     if not name:
-        problems.append("name is missing")
+        problems.append(_("name is missing"))
     elif len(name) > 120:
-        problems.append("name is longer than 120 characters")
+        problems.append(_("name is longer than 120 characters"))
     if _norm(kind) not in KINDS:
-        problems.append(f"unknown kind “{kind}” (use {' or '.join(KINDS)})")
+        problems.append(
+            _("unknown kind “%(kind)s” (use %(known)s)", kind=kind, known=" or ".join(KINDS))
+        )
     if _norm(region) not in REGIONS:
-        problems.append(f"unknown region “{region}” (use {', '.join(REGIONS)})")
+        problems.append(
+            _(
+                "unknown region “%(region)s” (use %(known)s)",
+                region=region,
+                known=", ".join(REGIONS),
+            )
+        )
     if len(organisation) > 200:
-        problems.append("organisation is longer than 200 characters")
+        problems.append(_("organisation is longer than 200 characters"))
     if consent.lower() not in TRUE | FALSE:
-        problems.append(f"consent_share “{consent}” must be true/false, yes/no or 1/0")
+        problems.append(
+            _("consent_share “%(value)s” must be true/false, yes/no or 1/0", value=consent)
+        )
     if problems:
         return None, problems
     return (
@@ -132,9 +152,11 @@ def parse(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     except csv.Error as error:
         raise ImportFileError(f"Row 1: {error}.") from None
     if header is None:
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
     if [h.strip().lower() for h in header] != list(HEADER):
-        raise ImportFileError(f"Row 1: the header must be exactly “{','.join(HEADER)}”.")
+        raise ImportFileError(
+            _("Row 1: the header must be exactly “%(header)s”.", header=",".join(HEADER))
+        )
     rows: list[ImportRow] = []
     errors: list[tuple[int, str]] = []
     first_seen: dict[str, int] = {}
@@ -151,10 +173,16 @@ def parse(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
         if not any(c.strip() for c in cells):
             continue  # blank lines are skipped, but still counted
         if len(rows) + len(errors) >= MAX_ROWS:
-            raise ImportFileError(f"The file has more than {MAX_ROWS} rows; split it.")
+            raise ImportFileError(_("The file has more than %(n)s rows; split it.", n=MAX_ROWS))
         row, problems = _check_row(number, cells)
         if row is not None and row.email in first_seen:
-            problems = [f"duplicate email {row.email} (also on row {first_seen[row.email]})"]
+            problems = [
+                _(
+                    "duplicate email %(email)s (also on row %(row)s)",
+                    email=row.email,
+                    row=first_seen[row.email],
+                )
+            ]
             row = None
         if row is None:
             errors.extend((number, p) for p in problems)
@@ -162,7 +190,7 @@ def parse(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
         first_seen[row.email] = number
         rows.append(row)
     if not rows and not errors:
-        raise ImportFileError("The file has a header but no rows.")
+        raise ImportFileError(_("The file has a header but no rows."))
     return rows, errors
 
 
@@ -188,8 +216,17 @@ def plan(text: str, cohort: Cohort | None) -> ImportPlan:
             roles.setdefault(user_id, set()).add(role)
     for row in rows:
         if row.user_id is not None and "trainee" not in roles[row.user_id]:
-            staff = ", ".join(sorted(r for r in roles[row.user_id] if r)) or "no role"
-            errors.append((row.row, f"{row.email} is an existing account ({staff}), not a trainee"))
+            staff = ", ".join(sorted(r for r in roles[row.user_id] if r)) or _("no role")
+            errors.append(
+                (
+                    row.row,
+                    _(
+                        "%(email)s is an existing account (%(roles)s), not a trainee",
+                        email=row.email,
+                        roles=staff,
+                    ),
+                )
+            )
     errors.sort()
     result.existing_users = sum(1 for row in rows if row.user_id is not None)
     result.new_users = len(rows) - result.existing_users
@@ -239,8 +276,16 @@ def apply(
     say(f"Checked {len(result.rows) + len(result.errors)} rows.")
     if result.errors:
         raise Invalid(
-            f"{len(result.errors)} row(s) are not valid; nothing was imported.",
-            {"rows": [f"Row {n}: {reason}" for n, reason in result.errors]},
+            ngettext(
+                "%(num)d row is not valid; nothing was imported.",
+                "%(num)d rows are not valid; nothing was imported.",
+                len(result.errors),
+            ),
+            {
+                "rows": [
+                    _("Row %(n)s: %(reason)s", n=n, reason=reason) for n, reason in result.errors
+                ]
+            },
         )
     now = utcnow()
     ip = request.remote_addr if has_request_context() else None
@@ -270,7 +315,7 @@ def _create_users(result: ImportPlan, now, actor_id, ip, say: Progress) -> None:
             select(func.count(User.id)).where(User.email.in_([r.email for r in chunk]))
         )
         if taken:
-            raise Conflict("Some of these accounts were created meanwhile; preview again.")
+            raise Conflict(_("Some of these accounts were created meanwhile; preview again."))
         ids = db.session.execute(
             insert(User).returning(User.id, sort_by_parameter_order=True),
             [{"email": r.email, "name": r.name, "created_at": now} for r in chunk],
@@ -357,7 +402,9 @@ def _enrol(result: ImportPlan, cohort: Cohort, now, actor_id, ip, say: Progress)
                 .execution_options(synchronize_session=False)
             ).rowcount
             if not claimed:
-                raise Conflict(f"Row {row.row}: this enrolment changed meanwhile; preview again.")
+                raise Conflict(
+                    _("Row %(n)s: this enrolment changed meanwhile; preview again.", n=row.row)
+                )
             from_status[id(row)] = "withdrawn"
         db.session.execute(
             insert(EnrolmentEvent),

@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -42,17 +43,17 @@ def _validate(
 ) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if not CODE_PATTERN.match(code or ""):
-        fields["code"] = ["1 to 40 letters, digits, dots, dashes or underscores."]
+        fields["code"] = [_("1 to 40 letters, digits, dots, dashes or underscores.")]
     if not (name or "").strip() or len(name.strip()) > 200:
-        fields["name"] = ["Enter a name of 1 to 200 characters."]
+        fields["name"] = [_("Enter a name of 1 to 200 characters.")]
     if start_on is None:
-        fields["start_date"] = ["Required."]
+        fields["start_date"] = [_("Required.")]
     if end_on is None:
-        fields["end_date"] = ["Required."]
+        fields["end_date"] = [_("Required.")]
     elif start_on is not None and end_on < start_on:
-        fields["end_date"] = ["The end date cannot be before the start date."]
+        fields["end_date"] = [_("The end date cannot be before the start date.")]
     if capacity is None or isinstance(capacity, bool) or not 0 <= capacity <= MAX_CAPACITY:
-        fields["capacity"] = [f"A whole number from 0 to {MAX_CAPACITY}."]
+        fields["capacity"] = [_("A whole number from 0 to %(max)s.", max=MAX_CAPACITY)]
     if delivery not in DELIVERIES:
         fields["delivery"] = [f"One of {', '.join(DELIVERIES)}."]
     if policy not in POLICIES:
@@ -72,7 +73,7 @@ def _instructors(ids: list[int]) -> list[User]:
     if len(found) != len(ids):
         missing = sorted(set(ids) - {u.id for u in found})
         raise Invalid(
-            "Instructors must be existing users with the instructor role.",
+            _("Instructors must be existing users with the instructor role."),
             {"instructor_ids": [f"Not an instructor: {', '.join(map(str, missing))}."]},
         )
     return list(found)
@@ -80,7 +81,7 @@ def _instructors(ids: list[int]) -> list[User]:
 
 def _check_partner(partner_id: int | None) -> None:
     if partner_id is not None and db.session.get(Partner, partner_id) is None:
-        raise Invalid("No such partner.", {"sponsor_partner_id": ["No such partner."]})
+        raise Invalid(_("No such partner."), {"sponsor_partner_id": [_("No such partner.")]})
 
 
 def _code_taken(code: str, except_id: int | None = None) -> bool:
@@ -116,13 +117,16 @@ def create_cohort(
         policy=policy,
     )
     if course is None:
-        fields["course"] = ["No such course."]
+        fields["course"] = [_("No such course.")]
     if fields:
-        raise Invalid("The cohort could not be created.", fields)
+        raise Invalid(_("The cohort could not be created."), fields)
     _check_partner(sponsor_partner_id)
     instructors = _instructors(instructor_ids or [])
     if _code_taken(code):
-        raise Conflict(f"A cohort with code {code} already exists.", {"code": ["Already in use."]})
+        raise Conflict(
+            _("A cohort with code %(code)s already exists.", code=code),
+            {"code": [_("Already in use.")]},
+        )
     cohort = Cohort(
         code=code,
         name=name.strip(),
@@ -144,7 +148,8 @@ def create_cohort(
     except IntegrityError:
         # Two managers racing for the same code: the unique key decides.
         raise Conflict(
-            f"A cohort with code {code} already exists.", {"code": ["Already in use."]}
+            _("A cohort with code %(code)s already exists.", code=code),
+            {"code": [_("Already in use.")]},
         ) from None
     record(actor, "cohort.create", "cohort", cohort.id, code=code, course=course.slug)
     return cohort
@@ -165,10 +170,11 @@ def update_cohort(actor: User, cohort: Cohort, **changes) -> Cohort:
     wanted["code"] = (wanted["code"] or "").strip()
     fields = _validate(**wanted)
     if fields:
-        raise Invalid("The cohort could not be saved.", fields)
+        raise Invalid(_("The cohort could not be saved."), fields)
     if wanted["code"] != cohort.code and _code_taken(wanted["code"], cohort.id):
         raise Conflict(
-            f"A cohort with code {wanted['code']} already exists.", {"code": ["Already in use."]}
+            _("A cohort with code %(code)s already exists.", code=wanted["code"]),
+            {"code": [_("Already in use.")]},
         )
     changed = sorted(k for k in current if wanted[k] != current[k])
     if "course" in changes and changes["course"] is not None:
@@ -179,8 +185,8 @@ def update_cohort(actor: User, cohort: Cohort, **changes) -> Cohort:
             )
             if has_trainees:
                 raise Invalid(
-                    "A cohort with trainees cannot switch course; their progress belongs to it.",
-                    {"course": ["This cohort already has trainees."]},
+                    _("A cohort with trainees cannot switch course; their progress belongs to it."),
+                    {"course": [_("This cohort already has trainees.")]},
                 )
             cohort.course_id = course.id
             changed.append("course")
@@ -220,11 +226,11 @@ def move_trainee(
     """Withdraw from one cohort and enrol in another of the same course, keeping progress."""
     reason = (reason or "").strip()
     if target.id == source.id:
-        raise Invalid("Choose another cohort.", {"target": ["That is the same cohort."]})
+        raise Invalid(_("Choose another cohort."), {"target": [_("That is the same cohort.")]})
     if target.course_id != source.course_id:
         raise Invalid(
-            "A trainee can only move to a cohort of the same course.",
-            {"target": ["That cohort runs another course."]},
+            _("A trainee can only move to a cohort of the same course."),
+            {"target": [_("That cohort runs another course.")]},
         )
     enrolments.withdraw(actor, enrolment, f"Moved to {target.code}. {reason}".strip())
     moved = enrolments.enrol(actor, target, trainee, f"Moved from {source.code}. {reason}".strip())

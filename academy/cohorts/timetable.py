@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from academy.audit.service import record
@@ -17,19 +18,19 @@ from academy.extensions import db, utcnow
 def _validate(title: str, starts_at: datetime, ends_at: datetime, place: str, url: str) -> None:
     fields: dict[str, list[str]] = {}
     if not (title or "").strip() or len(title.strip()) > 200:
-        fields["title"] = ["Enter a title of 1 to 200 characters."]
+        fields["title"] = [_("Enter a title of 1 to 200 characters.")]
     if starts_at is None or ends_at is None:
-        fields["starts_at"] = ["Give a start and an end."]
+        fields["starts_at"] = [_("Give a start and an end.")]
     elif ends_at <= starts_at:
-        fields["ends_at"] = ["The session must end after it starts."]
+        fields["ends_at"] = [_("The session must end after it starts.")]
     if place not in PLACES:
         fields["place"] = [f"One of {', '.join(PLACES)}."]
     if url and not url.startswith(("https://", "http://")):
-        fields["meeting_url"] = ["A meeting link starts with https://."]
+        fields["meeting_url"] = [_("A meeting link starts with https://.")]
     if place == "online" and not url:
-        fields["meeting_url"] = ["An online session needs a meeting link."]
+        fields["meeting_url"] = [_("An online session needs a meeting link.")]
     if fields:
-        raise Invalid("The session could not be saved.", fields)
+        raise Invalid(_("The session could not be saved."), fields)
 
 
 def save_session(
@@ -71,7 +72,7 @@ def delete_session(actor: User, session: CohortSession) -> None:
         select(func.count(Attendance.id)).where(Attendance.session_id == session.id)
     )
     if taken:
-        raise Conflict("Attendance has been taken at this session; it cannot be removed.")
+        raise Conflict(_("Attendance has been taken at this session; it cannot be removed."))
     record(actor, "session.delete", "cohort_session", session.id, title=session.title)
     db.session.delete(session)
     db.session.flush()
@@ -88,7 +89,7 @@ def record_attendance(actor: User, session: CohortSession, present: dict[int, bo
     )
     strangers = set(present) - seated
     if strangers:
-        raise Invalid("Attendance can only be taken for trainees with a seat in this cohort.")
+        raise Invalid(_("Attendance can only be taken for trainees with a seat in this cohort."))
     rows = {
         row.enrolment_id: row
         for row in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))

@@ -7,6 +7,7 @@ or PostgreSQL; the check constraint `seats_taken <= capacity` backs it in the da
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -65,7 +66,7 @@ def enrol(actor: User | None, cohort: Cohort, trainee: User, reason: str = "") -
     comes back on the same enrolment, so earlier progress is kept.
     """
     if not trainee.has_role("trainee"):
-        raise Invalid("Only trainees can be enrolled.", {"user_id": ["Not a trainee."]})
+        raise Invalid(_("Only trainees can be enrolled."), {"user_id": [_("Not a trainee.")]})
     enrolment = db.session.scalar(
         select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == trainee.id)
     )
@@ -114,9 +115,9 @@ def enrol(actor: User | None, cohort: Cohort, trainee: User, reason: str = "") -
 def withdraw(actor: User | None, enrolment: Enrolment, reason: str = "") -> Enrolment:
     """Withdraw the trainee; a freed seat goes to the oldest waitlisted at once."""
     if enrolment.status == "withdrawn":
-        raise Conflict("This enrolment is already withdrawn.")
+        raise Conflict(_("This enrolment is already withdrawn."))
     if enrolment.status == "completed":
-        raise Conflict("A completed enrolment cannot be withdrawn; revoke the completion first.")
+        raise Conflict(_("A completed enrolment cannot be withdrawn; revoke the completion first."))
     held_seat = enrolment.status in SEATED
     claimed = db.session.execute(
         update(Enrolment)
@@ -125,7 +126,7 @@ def withdraw(actor: User | None, enrolment: Enrolment, reason: str = "") -> Enro
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
-        raise Conflict("This enrolment changed meanwhile; reload and try again.")
+        raise Conflict(_("This enrolment changed meanwhile; reload and try again."))
     transition(enrolment, "withdrawn", actor, reason)
     record(actor, "enrolment.withdraw", "enrolment", enrolment.id, reason=reason)
     if held_seat:
@@ -207,15 +208,15 @@ def join(trainee: User, cohort: Cohort, invite_code: str | None = None) -> Enrol
     from academy.errors import Forbidden
 
     if cohort.policy == "staff":
-        raise Forbidden("Staff enrol people in this cohort; it cannot be joined directly.")
+        raise Forbidden(_("Staff enrol people in this cohort; it cannot be joined directly."))
     if cohort.policy == "invite":
         given = (invite_code or "").strip().upper().encode()
         expected = (cohort.invite_code or "").strip().upper().encode()
         if not expected or not hmac.compare_digest(given, expected):
             raise Invalid(
-                "That invite code does not open this cohort.",
-                {"invite_code": ["Check the code you were given."]},
+                _("That invite code does not open this cohort."),
+                {"invite_code": [_("Check the code you were given.")]},
             )
     if cohort.end_on < date.today():
-        raise Conflict("This cohort has already ended.")
+        raise Conflict(_("This cohort has already ended."))
     return enrol(trainee, cohort, trainee, "Joined by the trainee")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,18 +20,18 @@ from academy.partners.models import PARTNER_KINDS, Partner, ReportSnapshot
 from academy.partners.queries import ReportPeriod
 
 MAX_NAME = 200
-NAME_TAKEN = "That partner name is already in use."
+NAME_TAKEN = _l("That partner name is already in use.")
 
 
 def _checked(name: str, kind: str) -> tuple[str, str]:
     fields: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
-        fields["name"] = [f"Enter a name of 1 to {MAX_NAME} characters."]
+        fields["name"] = [_("Enter a name of 1 to %(max)s characters.", max=MAX_NAME)]
     if kind not in PARTNER_KINDS:
         fields["kind"] = [f"Kind must be one of {', '.join(PARTNER_KINDS)}."]
     if fields:
-        raise Invalid("The partner could not be saved.", fields)
+        raise Invalid(_("The partner could not be saved."), fields)
     return name, kind
 
 
@@ -47,13 +49,13 @@ def _flush_unique(obj) -> None:
             db.session.add(obj)
             db.session.flush()
     except IntegrityError as error:
-        raise Conflict(NAME_TAKEN, {"name": ["Already in use."]}) from error
+        raise Conflict(NAME_TAKEN, {"name": [_("Already in use.")]}) from error
 
 
 def create_partner(actor: User, *, name: str, kind: str) -> Partner:
     name, kind = _checked(name, kind)
     if _name_taken(name):
-        raise Conflict(NAME_TAKEN, {"name": ["Already in use."]})
+        raise Conflict(NAME_TAKEN, {"name": [_("Already in use.")]})
     partner = Partner(name=name, kind=kind)
     _flush_unique(partner)
     record(actor, "partner.create", "partner", partner.id, name=name, kind=kind)
@@ -63,7 +65,7 @@ def create_partner(actor: User, *, name: str, kind: str) -> Partner:
 def update_partner(actor: User, partner: Partner, *, name: str, kind: str) -> Partner:
     name, kind = _checked(name, kind)
     if _name_taken(name, except_id=partner.id):
-        raise Conflict(NAME_TAKEN, {"name": ["Already in use."]})
+        raise Conflict(NAME_TAKEN, {"name": [_("Already in use.")]})
     before = {"name": partner.name, "kind": partner.kind}
     partner.name, partner.kind = name, kind
     _flush_unique(partner)
@@ -88,7 +90,7 @@ def content_hash(payload: dict) -> str:
 def issue_snapshot(actor: User, partner: Partner, period: ReportPeriod) -> ReportSnapshot:
     """Freeze the partner's quarterly report as computed now, under the next number."""
     if period.quarter is None:
-        raise Invalid("A report is issued for a quarter.", {"quarter": ["Choose a quarter."]})
+        raise Invalid(_("A report is issued for a quarter."), {"quarter": [_("Choose a quarter.")]})
     payload = queries.talent_supply(partner, period)
     # Round-trip so the stored payload is exactly what its hash describes.
     payload = json.loads(canonical_json(payload))
@@ -113,7 +115,7 @@ def issue_snapshot(actor: User, partner: Partner, period: ReportPeriod) -> Repor
             db.session.add(snapshot)
             db.session.flush()
     except IntegrityError as error:
-        raise Conflict("Another report was issued at the same moment; try again.") from error
+        raise Conflict(_("Another report was issued at the same moment; try again.")) from error
     record(
         actor,
         "report.issue",

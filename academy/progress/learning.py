@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -81,17 +82,17 @@ def score_quiz(quiz: dict, answers: dict) -> QuizResult:
     fields: dict[str, list[str]] = {}
     for qid in answers:
         if qid not in questions:
-            fields[str(qid)] = ["No such question in this quiz."]
+            fields[str(qid)] = [_("No such question in this quiz.")]
     for qid, question in questions.items():
         choice = answers.get(qid)
         if choice is None:
-            fields[qid] = ["Choose an answer."]
+            fields[qid] = [_("Choose an answer.")]
         elif isinstance(choice, bool) or not isinstance(choice, int):
-            fields[qid] = ["Give the number of a choice."]
+            fields[qid] = [_("Give the number of a choice.")]
         elif not 0 <= choice < len(question["choices"]):
-            fields[qid] = [f"Choose 0 to {len(question['choices']) - 1}."]
+            fields[qid] = [_("Choose 0 to %(last)s.", last=len(question["choices"]) - 1)]
     if fields:
-        raise Invalid("Answer every question of the quiz.", fields)
+        raise Invalid(_("Answer every question of the quiz."), fields)
     correct = {qid: answers[qid] == q["answer"] for qid, q in questions.items()}
     score = round(100 * sum(correct.values()) / len(questions))
     return QuizResult(score, score >= quiz["pass_mark"], quiz["pass_mark"], correct)
@@ -128,7 +129,7 @@ def _lock(enrolment_id: int) -> Enrolment:
         .execution_options(populate_existing=True)
     )
     if enrolment is None:
-        raise NotFound("No such enrolment.")
+        raise NotFound(_("No such enrolment."))
     return enrolment
 
 
@@ -221,13 +222,13 @@ def record_progress(
     """Mark a lesson done, or score its quiz (done once passed); then complete if met."""
     enrolment = _lock(enrolment_id)
     if enrolment.user_id != actor.id:
-        raise NotFound("No such enrolment.")
+        raise NotFound(_("No such enrolment."))
     if enrolment.status not in SEATED:
-        raise Conflict("Progress can be recorded once you hold a seat in this cohort.")
+        raise Conflict(_("Progress can be recorded once you hold a seat in this cohort."))
     lessons = live_lessons(enrolment.cohort.course_id)
     lesson = next((item for item in lessons if item.slug == lesson_slug), None)
     if lesson is None:
-        raise NotFound("This course has no such lesson.", {"lesson": ["No such lesson."]})
+        raise NotFound(_("This course has no such lesson."), {"lesson": [_("No such lesson.")]})
     row = _progress_row(enrolment.id, lesson.id)
     now = utcnow()
     row.last_activity_at = now
@@ -235,7 +236,8 @@ def record_progress(
     if lesson.quiz:
         if answers is None:
             raise Invalid(
-                "This lesson ends with a quiz: submit its answers.", {"answers": ["Required."]}
+                _("This lesson ends with a quiz: submit its answers."),
+                {"answers": [_("Required.")]},
             )
         quiz = score_quiz(lesson.quiz, answers)
         db.session.add(
@@ -252,7 +254,7 @@ def record_progress(
         if quiz.passed and row.done_at is None:
             row.done_at = now
     elif answers:
-        raise Invalid("This lesson has no quiz.", {"answers": ["This lesson has no quiz."]})
+        raise Invalid(_("This lesson has no quiz."), {"answers": [_("This lesson has no quiz.")]})
     elif row.done_at is None:
         row.done_at = now
     db.session.flush()

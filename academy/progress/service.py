@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -46,7 +47,7 @@ def issue_completion(
     second, so a double submit returns the record the first one issued.
     """
     if score is not None and not 0 <= score <= 100:
-        raise Invalid("A score is a percentage from 0 to 100.", {"score": ["0 to 100."]})
+        raise Invalid(_("A score is a percentage from 0 to 100."), {"score": [_("0 to 100.")]})
     existing = live_completion(user.id, course.id)
     if existing is not None:
         return existing, False
@@ -96,13 +97,17 @@ def record_manual_completion(
     """An instructor or manager records a completion by hand; the reason is required."""
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Give a reason for a manual completion.", {"reason": ["Required."]})
+        raise Invalid(_("Give a reason for a manual completion."), {"reason": [_("Required.")]})
     if completed_on > date.today():
-        raise Invalid("A completion cannot be dated in the future.", {"completed_on": ["Future."]})
+        raise Invalid(
+            _("A completion cannot be dated in the future."), {"completed_on": [_("Future.")]}
+        )
     enrolment = None
     if cohort is not None:
         if cohort.course_id != course.id:
-            raise Invalid("That cohort runs another course.", {"cohort_id": ["Wrong course."]})
+            raise Invalid(
+                _("That cohort runs another course."), {"cohort_id": [_("Wrong course.")]}
+            )
         enrolment = db.session.scalar(
             select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
         )
@@ -117,7 +122,7 @@ def record_manual_completion(
         reason=reason,
     )
     if not created:
-        raise Conflict("This person already holds a completion of that course.")
+        raise Conflict(_("This person already holds a completion of that course."))
     return completion
 
 
@@ -125,9 +130,9 @@ def revoke_completion(actor: User, completion: CompletionRecord, reason: str) ->
     """Revoke a mistaken record. It stays, marked revoked with the reason, for auditors."""
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Give a reason for revoking.", {"reason": ["Required."]})
+        raise Invalid(_("Give a reason for revoking."), {"reason": [_("Required.")]})
     if completion.revoked_at is not None:
-        raise Conflict("This completion is already revoked.")
+        raise Conflict(_("This completion is already revoked."))
     actor_id = actor.id  # read before the change: a refresh would flush it half-made
     completion.revoked_at, completion.revoked_by_id, completion.revoke_reason = (
         utcnow(),

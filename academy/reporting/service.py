@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +24,7 @@ MAX_REASON = 500
 def check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise Invalid(
-            f"The year must be between {MIN_YEAR} and {MAX_YEAR}.",
+            _("The year must be between %(min)s and %(max)s.", min=MIN_YEAR, max=MAX_YEAR),
             {"year": [f"{MIN_YEAR} to {MAX_YEAR}."]},
         )
 
@@ -52,19 +54,22 @@ def ensure_year(year: int) -> ProgrammeYear:
 def set_target(actor: User, year: int, target: int, reason: str = "") -> TargetChange:
     """Set the year's target; the change is appended to its history and audited."""
     if isinstance(target, bool) or not isinstance(target, int):
-        raise Invalid("The target must be a whole number.", {"target": ["A whole number."]})
+        raise Invalid(_("The target must be a whole number."), {"target": [_("A whole number.")]})
     if not 0 <= target <= MAX_TARGET:
         raise Invalid(
-            f"The target must be between 0 and {MAX_TARGET:,}.",
+            _("The target must be between 0 and %(max)s.", max=format_decimal(MAX_TARGET)),
             {"target": [f"0 to {MAX_TARGET:,}."]},
         )
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise Invalid("Keep the reason under 500 characters.", {"reason": ["Too long."]})
+        raise Invalid(_("Keep the reason under 500 characters."), {"reason": [_("Too long.")]})
     row = ensure_year(year)
     old = row.target
     if old == target:
-        raise Invalid(f"The target for {year} is already {target}.", {"target": ["Unchanged."]})
+        raise Invalid(
+            _("The target for %(year)s is already %(target)s.", year=year, target=target),
+            {"target": [_("Unchanged.")]},
+        )
     # Compare-and-set, so two managers saving at once cannot both record the same "old" value.
     changed = db.session.execute(
         update(ProgrammeYear)
@@ -73,7 +78,7 @@ def set_target(actor: User, year: int, target: int, reason: str = "") -> TargetC
         .execution_options(synchronize_session=False)
     ).rowcount
     if not changed:
-        raise Conflict("Someone changed this target meanwhile; reload and try again.")
+        raise Conflict(_("Someone changed this target meanwhile; reload and try again."))
     db.session.expire(row, ["target"])
     change = TargetChange(
         year=year, old_target=old, new_target=target, reason=reason, actor_id=actor.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from academy.cohorts import bp, queries
@@ -116,7 +117,7 @@ def roster_export(cohort_id: int, fmt: str):
     name = f"roster-{cohort.code}-{date.today().isoformat()}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, body)
-    return xlsx_response(f"{name}.xlsx", [("Roster", header, body)])
+    return xlsx_response(f"{name}.xlsx", [(_("Roster"), header, body)])
 
 
 @bp.get("/cohorts/<int:cohort_id>/trainees/<int:enrolment_id>")

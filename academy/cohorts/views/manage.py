@@ -20,6 +20,7 @@ from academy.forms import choices
 from academy.partners.models import Partner
 from academy.permissions import current_actor, require, requires
 from academy.progress.service import record_manual_completion
+from academy.templating import label
 
 # Form field names differ from the API's in places; service errors name the API's.
 FORM_FIELDS = {"start_date": "start_on", "end_date": "end_on", "instructor_ids": "instructors"}
@@ -163,7 +164,7 @@ def move(cohort_id: int, enrolment_id: int):
             "%(name)s moved to %(code)s (%(status)s).",
             name=person.name,
             code=target.code,
-            status=moved.status,
+            status=label(moved.status),
         ),
         "success",
     )
