@@ -9,6 +9,8 @@ from urllib.parse import urldefrag, urlsplit
 
 # Not pages: sign-out is a POST, and static files carry no permissions.
 SKIP = re.compile(r"^/(static/|logout|language)")
+# Downloads: no HTML in them, and the slowest responses to build.
+DOWNLOAD = re.compile(r"(\.(csv|xlsx|pdf|ics|json)|/(pdf|csv|xlsx))(\?|$)")
 
 
 class _Links(HTMLParser):
@@ -41,10 +43,18 @@ def links(html: str) -> list[str]:
 
 def shape(url: str) -> str:
     """/cohorts/12/trainees/7 -> /cohorts/#/trainees/#: pages of one kind share a shape."""
-    return re.sub(r"\d+", "#", url.split("?")[0])
+    segments = url.split("?")[0].split("/")
+    return "/".join(s if re.fullmatch(r"[a-z]*", s) else "#" for s in segments)
 
 
-def crawl(client, start: list[str], *, per_shape: int | None = None, limit: int = 400):
+def crawl(
+    client,
+    start: list[str],
+    *,
+    per_shape: int | None = None,
+    limit: int = 400,
+    downloads: bool = True,
+):
     """Yield (url, response, referrer) for every page reachable from `start` by GET.
 
     `per_shape` bounds how many pages of one shape are opened (big demo data); None opens all.
@@ -58,6 +68,8 @@ def crawl(client, start: list[str], *, per_shape: int | None = None, limit: int 
         if url in seen:
             continue
         seen.add(url)
+        if not downloads and DOWNLOAD.search(url.split("?")[0] + "?"):
+            continue
         if per_shape is not None:
             if shapes[shape(url)] >= per_shape:
                 continue
