@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from academy.auth import admin, self_service, views  # noqa: E402,F401
+from academy.auth import admin, help, self_service, views  # noqa: E402,F401
