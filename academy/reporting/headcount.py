@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, distinct, extract, func, literal, select
 
 from academy.auth.models import KINDS, REGIONS, TraineeProfile
@@ -243,7 +244,8 @@ def months(start: date, end: date, *, filters: Filters = Filters()) -> list[int]
 def track_names() -> dict[str, str]:
     """{slug: name} of every track, for complete by_track objects and filter choices."""
     rows = db.session.execute(select(Track.slug, Track.name).order_by(Track.name))
-    return {row.slug: row.name for row in rows}
+    # Names are stored in English; pages show them in the reader's language (the API reads English).
+    return {row.slug: _(row.name) for row in rows}
 
 
 def partner_names() -> dict[int, str]:
