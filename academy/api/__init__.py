@@ -3,8 +3,15 @@
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
-from academy.extensions import csrf
+from academy.extensions import csrf, limiter
 from academy.permissions import public
+
+# Guessing tokens: only refused calls count, so honest clients never meet this limit.
+BAD_TOKEN_LIMIT = "20 per minute"
+
+
+def _refused(response) -> bool:
+    return response.status_code == 401
 
 
 class Api(SmorestApi):
@@ -41,6 +48,7 @@ def configure_api(app: Flask) -> None:
         reporting,
     ):
         csrf.exempt(module.blp)  # bearer tokens, not cookies, authenticate the API
+        limiter.limit(BAD_TOKEN_LIMIT, deduct_when=_refused)(module.blp)
         api.register_blueprint(module.blp)
 
     spec_view = app.view_functions["api-docs.openapi_json"]

@@ -8,7 +8,7 @@ from academy.auth.forms import TokenForm, UserForm
 from academy.auth.models import ROLES, User
 from academy.auth.onboarding import invite
 from academy.errors import DomainError
-from academy.extensions import db
+from academy.extensions import db, limiter
 from academy.permissions import current_actor, requires
 
 
@@ -105,6 +105,7 @@ def deactivate(user_id: int):
 
 @bp.route("/admin/users/<int:user_id>/tokens", methods=["GET", "POST"])
 @requires("admin.operate")
+@limiter.limit("10 per minute", methods=["POST"])
 def tokens(user_id: int):
     user = db.get_or_404(User, user_id)
     form = TokenForm()

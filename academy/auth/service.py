@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -139,14 +139,47 @@ class LockedOut(Exception):
     pass
 
 
+def _unknown_email_failed(email: str) -> None:
+    """Count failures on an email with no usable account exactly as on a real one, so the lockout
+    message appears after the same five tries and reveals nothing. Kept in the audit log."""
+    from academy.audit.models import AuditEvent
+
+    key = digest(email.strip().lower())[:40]
+    last_lock = db.session.execute(
+        select(AuditEvent.id, AuditEvent.at)
+        .where(
+            AuditEvent.object_type == "login",
+            AuditEvent.object_id == key,
+            AuditEvent.action == "login.locked",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last_lock is not None and last_lock.at > utcnow() - LOCK_FOR:
+        raise LockedOut
+    failures = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.object_type == "login",
+            AuditEvent.object_id == key,
+            AuditEvent.action == "login.failed",
+            AuditEvent.id > (last_lock.id if last_lock is not None else 0),
+        )
+    )
+    record(None, "login.failed", "login", key)
+    if failures + 1 >= LOCK_AFTER_FAILURES:
+        record(None, "login.locked", "login", key)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user if the password is right; raises LockedOut after repeated failures."""
     user = find_user(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
+        _unknown_email_failed(email)  # an account without a password yet looks the same
         return None
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
+        check_password_hash(_DUMMY_HASH, password)  # same time as an unlocked attempt
         raise LockedOut
     if not check_password_hash(user.password_hash, password):
         user.failed_logins += 1
