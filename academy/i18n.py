@@ -1,6 +1,6 @@
 """Choosing the interface language: saved preference, then the switcher, then the browser."""
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
 
@@ -73,10 +73,13 @@ _FORM_MESSAGES = _FormMessages()
 
 
 def register_form_translations(app: Flask) -> None:
-    """Point Flask-WTF at the academy's catalogues (it reads request.wtforms_translations)."""
+    """Per request: a fresh locale choice, and Flask-WTF pointed at the academy's catalogues."""
 
     @app.before_request
     def _form_translations():
+        # Flask-Babel keeps the chosen locale on g, which outlives a request when one app
+        # context serves several (tests, scripts): each request chooses again.
+        g.pop("_flask_babel", None)
         request.wtforms_translations = _FORM_MESSAGES
 
 
