@@ -30,6 +30,15 @@ def test_demo_loads_every_role_and_a_year_of_completions_once(app, client):
         )
     )
     assert trained > 100
+    demo_trainee = db.session.scalar(select(User).where(User.email == "trainee@academy.example"))
+    assert (
+        db.session.scalar(
+            select(func.count(CompletionRecord.id)).where(
+                CompletionRecord.user_id == demo_trainee.id
+            )
+        )
+        == 1
+    )
     statuses = set(db.session.scalars(select(Enrolment.status).distinct()))
     assert {"enrolled", "completed", "waitlisted"} <= statuses
 

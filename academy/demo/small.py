@@ -125,6 +125,15 @@ def load_demo(today: date | None = None) -> dict:
     running = next(c for c in cohorts if c.state == "running")
     mine = enrolments.enrol(None, running, me, "Demo enrolment")
     _progress(mine, lessons.get(running.course_id, []), 1, today - timedelta(days=2))
+    # A finished course too, so the demo trainee has a certificate to show.
+    done = next(c for c in cohorts if c.state == "done" and c.course_id != running.course_id)
+    earlier = enrolments.enrol(None, done, me, "Demo enrolment")
+    if earlier.status == "enrolled":
+        finished = min(done.end_on, today - timedelta(days=1))
+        _progress(earlier, lessons.get(done.course_id, []), len(lessons.get(done.course_id, [])),
+                  finished)  # fmt: skip
+        issue_completion(None, me, done.course, completed_on=finished, cohort=done,
+                         enrolment=earlier, score=88)  # fmt: skip
     full = next(c for c in cohorts if c.code.endswith("FULL"))
     for trainee in pool[-12:]:
         enrolments.enrol(None, full, trainee, "Demo enrolment")  # the last few wait
