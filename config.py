@@ -43,6 +43,8 @@ class Config:
     ACADEMY_TRUSTED_PROXIES = _int("ACADEMY_TRUSTED_PROXIES", 0)
     MAX_CONTENT_LENGTH = _int("ACADEMY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
     ACADEMY_QUERY_HEADER = os.environ.get("ACADEMY_QUERY_HEADER", "") == "1"
+    # Report cache: "" per worker, "redis://..." shared, "none" off (academy/reporting/cache.py).
+    ACADEMY_CACHE_URL = os.environ.get("ACADEMY_CACHE_URL", "")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

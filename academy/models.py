@@ -14,7 +14,7 @@ from academy.courses.models import Course, Lesson, Track
 from academy.enrolments.models import Enrolment, EnrolmentEvent
 from academy.partners.models import Partner, ReportSnapshot
 from academy.progress.models import CompletionRecord, LessonProgress, QuizAttempt
-from academy.reporting.models import ProgrammeYear, TargetChange
+from academy.reporting.models import DataVersion, ProgrammeYear, TargetChange
 
 __all__ = [
     "ApiToken",
@@ -24,6 +24,7 @@ __all__ = [
     "CohortSession",
     "CompletionRecord",
     "ConsentEvent",
+    "DataVersion",
     "Course",
     "Enrolment",
     "EnrolmentEvent",

@@ -23,6 +23,7 @@ from academy.extensions import db
 from academy.partners import suppression
 from academy.partners.models import Partner, ReportSnapshot
 from academy.progress.models import CompletionRecord
+from academy.reporting import cache
 from academy.reporting import headcount as hc
 
 BREAKDOWNS = ("by_track", "by_level", "by_region", "by_kind", "by_month")
@@ -180,6 +181,14 @@ def graduates(partner_id: int, period: ReportPeriod) -> list[dict]:
 
 def talent_supply(partner: Partner, period: ReportPeriod) -> dict:
     """The report as partners see it (already suppressed), ready to serialise as JSON."""
+    return cache.remember(
+        "talent_supply",
+        (partner.id, partner.name, partner.kind, period),
+        lambda: _compute_talent_supply(partner, period),
+    )
+
+
+def _compute_talent_supply(partner: Partner, period: ReportPeriod) -> dict:
     limit = suppression.threshold()
     tracks = hc.track_names()
     blocks = {}

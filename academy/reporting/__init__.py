@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("reporting", __name__, template_folder="templates")
 
-from academy.reporting import views  # noqa: E402,F401
+from academy.reporting import cache, views  # noqa: E402,F401

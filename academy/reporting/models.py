@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from academy.extensions import UTCDateTime, db, utcnow
@@ -35,3 +35,15 @@ class TargetChange(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DataVersion(db.Model):
+    """A token replaced, in the writing transaction, whenever data a cached report reads changes.
+
+    One row per scope (see academy.reporting.cache): readers put the tokens in their cache keys.
+    """
+
+    __tablename__ = "data_versions"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

@@ -17,6 +17,7 @@ from academy.courses.models import Course, Lesson, Track
 from academy.enrolments.models import SEATED, Enrolment
 from academy.extensions import db
 from academy.progress.models import CompletionRecord, LessonProgress
+from academy.reporting import cache
 from academy.reporting import forecast as forecasting
 from academy.reporting.headcount import (
     DEFAULT_KIND,
@@ -44,6 +45,12 @@ RISK_MARGIN = 0.2
 
 def headline(period: Period, today: date, filters: Filters = Filters()) -> dict:
     """The object GET /api/v1/headcount answers and `academy headcount --json` prints."""
+    return cache.remember(
+        "headline", (period, today, filters), lambda: _compute_headline(period, today, filters)
+    )
+
+
+def _compute_headline(period: Period, today: date, filters: Filters) -> dict:
     start, end = period.starts_on, period.ends_on
     trained = trained_count(start, end, filters=filters)
     pace = forecasting.forecast(period, trained, today, filters)
@@ -258,6 +265,15 @@ class Dashboard:
 
 def dashboard(year: int, filters: Filters, today: date) -> Dashboard:
     """Every number on the dashboard; a fixed number of queries whatever the data size."""
+    return cache.remember(
+        "dashboard",
+        (year, filters, today),
+        lambda: _compute_dashboard(year, filters, today),
+        scopes=(cache.RECORDS, cache.ACTIVITY),
+    )
+
+
+def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
     years = list(range(year - YEARS_COMPARED + 1, year + 1))
     found = periods(years)
     period = found[year]

@@ -6,12 +6,14 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from jinja2.utils import concat
+from markupsafe import Markup
 
 from academy.errors import Invalid
 from academy.exports import csv_response, pdf_response, xlsx_response
 from academy.extensions import db
 from academy.permissions import current_actor, requires
-from academy.reporting import bp, queries, service
+from academy.reporting import bp, cache, queries, service
 from academy.reporting.figures import all_charts
 from academy.reporting.forms import FilterForm, TargetForm
 from academy.reporting.headcount import Filters, partner_names, period_for, track_names
@@ -69,22 +71,34 @@ def dashboard():
     form, year, filters, tracks, partners = _parse_filters()
     if year is None:
         return _invalid(form)
-    dash = queries.dashboard(year, filters, today())
-    tables = all_tables(dash)
-    query = {"year": year, **filters.as_query()}
-    return render_template(
-        "reporting/dashboard.html",
-        form=form,
-        dash=dash,
-        s=dash.summary,
-        pace=dash.pace,
-        tables=tables,
-        charts=all_charts(dash, tables),
-        query=query,
-        filters_text=describe(filters, tracks, partners),
-        cohort_link=cohort_link,
-        can_edit_target=current_actor().has_role("manager"),
+    can_edit_target = current_actor().has_role("manager")
+
+    def page_blocks() -> dict[str, Markup]:
+        # Rendering the tables and charts costs more than the cached figures behind them.
+        dash = queries.dashboard(year, filters, today())
+        tables = all_tables(dash)
+        return render_blocks(
+            "reporting/dashboard.html",
+            ("title", "head", "content"),
+            form=form,
+            dash=dash,
+            s=dash.summary,
+            pace=dash.pace,
+            tables=tables,
+            charts=all_charts(dash, tables),
+            query={"year": year, **filters.as_query()},
+            filters_text=describe(filters, tracks, partners),
+            cohort_link=cohort_link,
+            can_edit_target=can_edit_target,
+        )
+
+    blocks = cache.remember(
+        "dashboard-page",
+        (year, filters, today(), can_edit_target),
+        page_blocks,
+        scopes=(cache.RECORDS, cache.ACTIVITY),
     )
+    return render_template("reporting/cached_page.html", blocks=blocks)
 
 
 @bp.get("/dashboard/export.<fmt>")
@@ -147,3 +161,19 @@ def target(year: int):
         period=period,
         history=service.target_history(year),
     ), status
+
+
+def render_blocks(template_name: str, names: tuple[str, ...], **context) -> dict[str, Markup]:
+    """Some blocks of a page template rendered alone, as render_template would fill them.
+
+    The page's top-level imports (macros) run first: the template's root function is started
+    and closed as soon as it reaches the parent layout's first output.
+    """
+    app = current_app._get_current_object()
+    app.update_template_context(context)
+    template = app.jinja_env.get_or_select_template(template_name)
+    ctx = template.new_context(context)
+    started = template.root_render_func(ctx)
+    next(started, None)
+    started.close()
+    return {name: Markup(concat(template.blocks[name](ctx))) for name in names}

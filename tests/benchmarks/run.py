@@ -184,9 +184,10 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            if requests.get(base + "/healthz", timeout=1).ok:
+            if requests.get(base + "/healthz", timeout=2).ok:
                 return server, base
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Refused before the socket is bound, or a timeout while workers still boot.
             time.sleep(0.2)
     server.kill()
     raise RuntimeError("gunicorn did not start; see " + str(WORK / "gunicorn.log"))

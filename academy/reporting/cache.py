@@ -1,0 +1,254 @@
+"""Cached reports, invalidated by a data version the writing transaction itself changes.
+
+Why: the headcount dashboard, GET /api/v1/headcount and the partners' talent-supply report
+aggregate every completion of a year (tens of thousands of rows, a dozen grouped queries,
+about a second on SQLite at 25,000 trainees). Their inputs change rarely compared with how
+often they are read, so each whole answer is cached.
+
+Design:
+
+- ``data_versions`` holds one row per *scope* with a random token. Two scopes:
+  ``records`` (completions, enrolments, cohorts, profiles, courses, lessons, tracks, partners,
+  programme years, people's names) and ``activity`` (lesson progress), because lesson progress
+  is written all day long and only the dashboard's funnel and cohort progress read it; the
+  headcount API and the partner report stay cached while trainees study.
+- Session hooks notice every write to a watched table, whether through the ORM unit of work
+  (``after_flush``) or a bulk/Core statement run through the session (``do_orm_execute``:
+  bulk imports, the synthetic academy, the test clean-up). Just before the transaction
+  commits (``before_commit``) the scope's token is replaced, in that same transaction. Taking
+  that row lock last, right before COMMIT, means it can never be part of a lock-order cycle.
+  A rolled-back write leaves the token as it was.
+- A reader reads the tokens *first* (one small query), then looks up
+  ``(what, its arguments, the tokens, locale, settings, database)``; on a miss it computes and
+  stores. Any process sees a new token as soon as the write commits, so invalidation works
+  across gunicorn workers and servers with no messages. Storing an answer computed from data
+  newer than the tokens read is harmless: the next reader sees the newer tokens and misses.
+- Values are pickled and kept per worker in a small LRU (default), or in Redis with
+  ``ACADEMY_CACHE_URL=redis://...`` so that several servers share them;
+  ``ACADEMY_CACHE_URL=none`` turns caching off. No token row yet means no caching.
+- A write made outside the session (raw DBAPI, another program) is not seen: such a change
+  must call ``bump(scope)`` itself before committing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from flask import current_app, has_request_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+
+from academy.extensions import db
+from academy.reporting.models import DataVersion
+
+T = TypeVar("T")
+
+RECORDS, ACTIVITY = "records", "activity"
+SCOPES = (RECORDS, ACTIVITY)
+# table -> (scope, columns whose change matters; None for any change)
+WATCHED: dict[str, tuple[str, frozenset[str] | None]] = {
+    "completion_records": (RECORDS, None),
+    "enrolments": (RECORDS, None),
+    "cohorts": (RECORDS, None),
+    "trainee_profiles": (RECORDS, None),
+    "courses": (RECORDS, None),
+    "lessons": (RECORDS, None),
+    "tracks": (RECORDS, None),
+    "partners": (RECORDS, None),
+    "programme_years": (RECORDS, None),
+    "users": (RECORDS, frozenset({"name"})),  # graduates lists show names
+    "lesson_progress": (ACTIVITY, None),
+}
+_PENDING = "academy_changed_scopes"
+LOCAL_ENTRIES = 512
+REDIS_SECONDS = 6 * 3600
+
+
+# --- noticing writes -------------------------------------------------------------------------
+
+
+def _mark(session: Session, scopes: Iterable[str]) -> None:
+    session.info.setdefault(_PENDING, set()).update(scopes)
+
+
+def _changed(obj: Any) -> str | None:
+    table = getattr(obj, "__tablename__", None)
+    if table not in WATCHED:
+        return None
+    scope, columns = WATCHED[table]
+    if columns is None:
+        return scope
+    state = inspect(obj)
+    return scope if any(state.attrs[c].history.has_changes() for c in columns) else None
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    scopes = {
+        scope
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if (scope := _changed(obj)) is not None
+    }
+    if scopes:
+        _mark(session, scopes)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state) -> None:
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        if statement.text.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            _mark(state.session, SCOPES)
+        return
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    name = getattr(getattr(statement, "table", None), "name", None)
+    if name in WATCHED:
+        # Bulk statements are rare; any of them on a watched table counts as a change.
+        _mark(state.session, {WATCHED[name][0]})
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()  # what commit would flush next may itself be a watched change
+    for scope in sorted(session.info.pop(_PENDING, ())):
+        _write_token(session, scope)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def _write_token(session: Session, scope: str) -> None:
+    table = DataVersion.__table__
+    token = secrets.token_hex(8)
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(scope=scope, token=token)
+    # Core on the connection, so do_orm_execute does not see (and re-mark) this write.
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["scope"], set_={"token": token})
+    )
+
+
+def bump(scope: str = RECORDS) -> None:
+    """Mark a scope changed by the current transaction (for writes the hooks cannot see)."""
+    _mark(db.session, {scope})
+
+
+# --- storing answers -------------------------------------------------------------------------
+
+
+class LocalStore:
+    """Per-process LRU of pickled values; each gunicorn worker has its own."""
+
+    def __init__(self, size: int = LOCAL_ENTRIES):
+        self.size = size
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: bytes) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+class RedisStore:
+    """Shared by every worker and server; entries expire, being never invalid but unused."""
+
+    def __init__(self, url: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.get("academy:report:" + key)
+
+    def set(self, key: str, value: bytes) -> None:
+        self.client.set("academy:report:" + key, value, ex=REDIS_SECONDS)
+
+
+_stores: dict[str, LocalStore | RedisStore | None] = {}
+_stores_lock = threading.Lock()
+
+
+def store() -> LocalStore | RedisStore | None:
+    url = current_app.config.get("ACADEMY_CACHE_URL", "") or "local"
+    if url not in _stores:
+        with _stores_lock:
+            if url == "none":
+                _stores[url] = None
+            elif url == "local":
+                _stores[url] = LocalStore()
+            else:
+                _stores[url] = RedisStore(url)
+    return _stores[url]
+
+
+def versions(scopes: Iterable[str]) -> tuple[str, ...] | None:
+    """The scopes' current tokens (one query); None if any was never written."""
+    wanted = tuple(scopes)
+    rows = {
+        row.scope: row.token
+        for row in db.session.execute(
+            select(DataVersion.scope, DataVersion.token).where(DataVersion.scope.in_(wanted))
+        )
+    }
+    if len(rows) < len(wanted):
+        return None
+    return tuple(rows[s] for s in wanted)
+
+
+def _locale() -> str:
+    if not has_request_context():
+        return "-"
+    from flask_babel import get_locale
+
+    return str(get_locale() or "-")
+
+
+def remember(what: str, parts: tuple, compute: Callable[[], T], scopes=(RECORDS,)) -> T:
+    """compute(), or its answer stored under what × parts × the scopes' current tokens."""
+    target = store()
+    tokens = versions(scopes) if target is not None else None
+    if tokens is None:
+        return compute()
+    config = current_app.config
+    raw = repr(
+        (
+            what,
+            parts,
+            tokens,
+            _locale(),
+            config["ACADEMY_DEFAULT_TARGET"],
+            config["ACADEMY_SUPPRESSION_THRESHOLD"],
+            str(db.engine.url),
+        )
+    )
+    key = hashlib.sha256(raw.encode()).hexdigest()
+    found = target.get(key)
+    if found is not None:
+        return pickle.loads(found)
+    value = compute()
+    target.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
