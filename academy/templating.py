@@ -72,6 +72,11 @@ def percent(value, digits: int = 0) -> str:
     return format_percent(value, "#,##0" + ("." + "0" * digits if digits else "") + "%")
 
 
+def _has_portal(user) -> bool:
+    """Only partner users have a portal; for staff the portal is the partners list again."""
+    return user is not None and user.has_role("partner")
+
+
 def register_template_helpers(app: Flask) -> None:
     register_form_translations(app)
 
@@ -81,7 +86,9 @@ def register_template_helpers(app: Flask) -> None:
         nav = [
             (endpoint, label)
             for endpoint, label, permission in NAV
-            if endpoint in current_app.view_functions and allowed(user, permission)
+            if endpoint in current_app.view_functions
+            and allowed(user, permission)
+            and not (endpoint == "partners.portal" and not _has_portal(user))
         ]
         locale = str(get_locale() or "en")
         return {

@@ -41,6 +41,8 @@ def test_partner_exports_its_talent_supply_report(open_session):
         assert download.suggested_filename.endswith("." + label.lower())
         content = download.path().read_bytes()
         assert content.startswith(signature) and len(content) > 100, label
+        # While a file is being built the page says so.
+        expect(page.locator("[data-download-status]")).to_be_visible()
     csv_text = download_text(page, "CSV")
     assert "Graduate 0" in csv_text and "Graduate 5" not in csv_text
 

@@ -1,0 +1,57 @@
+"""The frame every page shares: each role's navigation and home, help, and the error pages."""
+
+import re
+
+import pytest
+
+from tests.factories import make_partner, make_user
+
+HOMES = {
+    "trainee": "/learning",
+    "instructor": "/cohorts",
+    "manager": "/dashboard",
+    "partner": "/portal",
+    "admin": "/admin",
+}
+
+
+def nav_labels(response) -> list[str]:
+    html = response.get_data(as_text=True)
+    nav = html[html.index('<ul class="nav">') : html.index("</ul>", html.index('<ul class="nav">'))]
+    return re.findall(r">([^<>]+)</a>", nav)
+
+
+@pytest.mark.parametrize("role", HOMES)
+def test_the_start_page_sends_each_role_to_its_home(client, login, role):
+    login(make_user([role], partner=make_partner() if role == "partner" else None))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == HOMES[role]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("trainee", ["Catalogue", "My learning", "Schedule"]),
+        ("instructor", ["Catalogue", "Cohorts"]),
+        ("partner", ["Catalogue", "Partner portal"]),
+        ("manager", ["Catalogue", "Cohorts", "Headcount", "Partners"]),
+    ],
+)
+def test_the_navigation_offers_each_role_its_own_pages(client, login, role, expected):
+    login(make_user([role], partner=make_partner() if role == "partner" else None))
+    assert nav_labels(client.get("/help")) == expected
+
+
+def test_visitors_see_the_catalogue_and_a_way_to_sign_in(client):
+    response = client.get("/help")
+    assert nav_labels(response) == ["Catalogue"]
+    assert b'href="/login"' in response.data
+
+
+def test_a_missing_page_says_what_to_do_next(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Not found" in response.data
+    assert b"Back to the start" in response.data
+    assert b'lang="en"' in response.data
