@@ -55,3 +55,13 @@ def test_a_missing_page_says_what_to_do_next(client):
     assert b"Not found" in response.data
     assert b"Back to the start" in response.data
     assert b'lang="en"' in response.data
+
+
+def test_empty_lists_say_what_to_do_next(client, login):
+    login(make_user(["manager"]))
+    cohorts = client.get("/cohorts").get_data(as_text=True)
+    assert 'class="empty"' in cohorts and 'href="/cohorts/new"' in cohorts
+
+    login(make_user(["admin"]))
+    people = client.get("/admin/users?q=nobody-by-this-name").get_data(as_text=True)
+    assert "Nobody matches." in people
