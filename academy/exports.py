@@ -37,16 +37,24 @@ def _disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+CSV_CHUNK = 64 * 1024  # bytes of CSV per write: a big export is not one syscall per row
+
+
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]:
-    """CSV text, a line at a time, starting with a BOM so spreadsheet apps read UTF-8."""
+    """CSV text in chunks of whole lines, starting with a BOM so spreadsheet apps read UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(h) for h in header])
     yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
         writer.writerow([safe_cell(v) for v in row])
+        if buffer.tell() >= CSV_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
         yield buffer.getvalue()
 
 

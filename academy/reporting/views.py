@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from jinja2.utils import concat
 from markupsafe import Markup
 
+from academy.audit.service import record
 from academy.errors import Invalid
 from academy.exports import csv_response, pdf_response, xlsx_response
 from academy.extensions import db
 from academy.permissions import current_actor, requires
 from academy.reporting import bp, cache, queries, service
+from academy.reporting.completions import HEADER, completion_rows
 from academy.reporting.figures import all_charts
 from academy.reporting.forms import FilterForm, TargetForm
 from academy.reporting.headcount import Filters, partner_names, period_for, track_names
@@ -131,6 +133,17 @@ def export(fmt: str):
             ],
         ), 400
     return csv_response(f"{stem}-{name}.csv", table.header, table.rows)
+
+
+@bp.get("/dashboard/completions-<int:year>.csv")
+@requires("headcount.view")
+def completions_export(year: int):
+    """Every completion record dated in the programme year, streamed as CSV."""
+    service.check_year(year)
+    period = period_for(year)
+    record(current_actor(), "completions.export", "programme_year", year)
+    db.session.commit()
+    return csv_response(f"completions-{year}.csv", HEADER, completion_rows(period))
 
 
 @bp.route("/dashboard/target/<int:year>", methods=["GET", "POST"])
