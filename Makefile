@@ -27,7 +27,7 @@ translations: $(VENV)/.installed ## Compile the message catalogues (.po -> .mo)
 
 translations-update: $(VENV)/.installed ## Extract strings and update every catalogue
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file -o academy/translations/messages.pot .
-	$(BIN)/pybabel update -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching --ignore-obsolete
 
 run: $(VENV)/.installed translations ## Set up the database and demo academy, then serve on :5000
 	$(FLASK) db upgrade
