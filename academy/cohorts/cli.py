@@ -52,7 +52,10 @@ def import_trainees(file: str, cohort_id: int | None, dry_run: bool):
     with open(file, "rb") as handle:
         data = handle.read(imports.MAX_BYTES + 1)
     try:
-        text = imports.decode(data)
+        decoded = imports.read(data)
+        text = decoded.text
+        if decoded.guessed:
+            click.echo(f"Read as {decoded.label} (the file is not UTF-8).")
         if dry_run:
             plan = imports.plan(text, cohort)
             db.session.rollback()

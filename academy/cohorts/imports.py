@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select, update
 from academy.audit.models import AuditEvent
 from academy.audit.service import record
 from academy.auth.models import KINDS, REGIONS, ConsentEvent, TraineeProfile, User, UserRole
+from academy.cohorts.encodings import Decoded, ImportFileError, read_text
 from academy.cohorts.models import Cohort
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment, EnrolmentEvent
@@ -37,10 +38,6 @@ TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 Progress = Callable[[str], None]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, size, header)."""
 
 
 @dataclass
@@ -73,19 +70,17 @@ class ImportPlan:
         return not self.errors
 
 
-def decode(data: bytes) -> str:
-    """The upload as text: UTF-8, with or without a byte-order mark."""
+def read(data: bytes) -> Decoded:
+    """The upload as text and the encoding it was read in, or ImportFileError."""
     if len(data) > MAX_BYTES:
         raise ImportFileError(
             _("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            f"The file is not UTF-8 text (unreadable byte at position {error.start}). "
-            "Save it from your spreadsheet as “CSV UTF-8” and upload it again."
-        ) from None
+    return read_text(data)
+
+
+def decode(data: bytes) -> str:
+    return read(data).text
 
 
 def _norm(value: str) -> str:

@@ -12,10 +12,12 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from academy.cohorts import bp, imports
+from academy.cohorts.encodings import LABELS, LEGACY
 from academy.cohorts.forms import ConfirmForm, ImportForm
 from academy.cohorts.views.common import managed_cohort
 from academy.errors import Invalid
@@ -62,7 +64,8 @@ def import_upload(cohort_id: int):
     if form.validate_on_submit():
         data = form.file.data.read(imports.MAX_BYTES + 1)
         try:
-            text = imports.decode(data)
+            decoded = imports.read(data)
+            text = decoded.text
             imports.parse(text)  # refuse an unreadable file here, not after the redirect
         except imports.ImportFileError as error:
             form.file.errors = [str(error)]
@@ -75,6 +78,7 @@ def import_upload(cohort_id: int):
                 "cohort_id": cohort.id,
                 "filename": (form.file.data.filename or "upload.csv")[:200],
                 "text": text,
+                "encoding": decoded.encoding,
             }
             (folder / f"{key}.json").write_text(json.dumps(pending), encoding="utf-8")
             return redirect(url_for("cohorts.import_preview", cohort_id=cohort.id, key=key))
@@ -86,6 +90,30 @@ def import_upload(cohort_id: int):
         header=",".join(imports.HEADER),
         limit_mb=imports.MAX_BYTES // (1024 * 1024),
     ), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(_error):
+    """Over MAX_CONTENT_LENGTH: refused unread, on the upload page with a message."""
+    limit = min(
+        current_app.config.get("MAX_CONTENT_LENGTH") or imports.MAX_BYTES, imports.MAX_BYTES
+    )
+    message = _(
+        "The file is too large: at most %(mb)d MB can be uploaded. Split it into smaller "
+        "files and upload them one by one.",
+        mb=limit // (1024 * 1024),
+    )
+    if request.endpoint != "cohorts.import_upload":
+        return render_template("error.html", status=413, message=message), 413
+    form = ImportForm(formdata=None)
+    form.file.errors = [message]
+    return render_template(
+        "cohorts/import_upload.html",
+        cohort=managed_cohort(request.view_args["cohort_id"]),
+        form=form,
+        header=",".join(imports.HEADER),
+        limit_mb=limit // (1024 * 1024),
+    ), 413
 
 
 @bp.get("/cohorts/<int:cohort_id>/import/<key>")
@@ -103,6 +131,8 @@ def import_preview(cohort_id: int, key: str):
         filename=pending["filename"],
         form=ConfirmForm(),
         errors=plan.errors[:SHOW_ERRORS],
+        encoding=LABELS.get(pending.get("encoding", "utf-8")),
+        guessed=pending.get("encoding") in LEGACY,
     )
 
 
