@@ -59,10 +59,31 @@ class _QuietHandler(WSGIRequestHandler):
         """Failures show in assertions; a line per static file would bury them."""
 
 
+def _buffered(app):
+    """Read each response whole and close it before sending.
+
+    When the browser drops a connection (a context closes while an icon or stylesheet is in
+    flight) the development server skips closing the response, and the open static file
+    surfaces later as a ResourceWarning in some unrelated test.
+    """
+
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app, tmp_path_factory) -> Iterator[str]:
     """The test app on a free port of 127.0.0.1, one thread per request, for the whole run."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, _buffered(app), threaded=True, request_handler=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
