@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
@@ -106,7 +106,8 @@ def live_lessons(course_id: int) -> list[Lesson]:
 class RosterRow:
     enrolment: Enrolment
     user: User
-    cells: dict[int, LessonProgress] = field(default_factory=dict)
+    # lesson id -> a row with done_at, best_score, quiz_passed, last_activity_at
+    cells: dict[int, Row] = field(default_factory=dict)
     lessons_done: int = 0
     lessons_total: int = 0
     last_activity_at: datetime | None = None
@@ -147,15 +148,25 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     today = today or date.today()
     lessons = live_lessons(cohort.course_id)
     live = {lesson.id for lesson in lessons}
+    # Only what the matrix shows: a hundred people's full rows and several hundred progress
+    # objects cost more to build than the queries take to run.
     enrolled = db.session.execute(
         select(Enrolment, User)
         .join(User, User.id == Enrolment.user_id)
         .where(Enrolment.cohort_id == cohort.id)
+        .options(load_only(User.id, User.name, User.email, raiseload=True))
         .order_by(User.name, User.id)
     ).all()
     rows = {e.id: RosterRow(e, u, lessons_total=len(live)) for e, u in enrolled}
-    progress = db.session.scalars(
-        select(LessonProgress)
+    progress = db.session.execute(
+        select(
+            LessonProgress.enrolment_id,
+            LessonProgress.lesson_id,
+            LessonProgress.done_at,
+            LessonProgress.best_score,
+            LessonProgress.quiz_passed,
+            LessonProgress.last_activity_at,
+        )
         .join(Enrolment, Enrolment.id == LessonProgress.enrolment_id)
         .where(Enrolment.cohort_id == cohort.id)
     )
@@ -167,11 +178,12 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
         if row.last_activity_at is None or cell.last_activity_at > row.last_activity_at:
             row.last_activity_at = cell.last_activity_at
     by_user = {row.user.id: row for row in rows.values()}
+    # Driven from the cohort's members (the live record's unique index on user and course),
+    # never from all of the course's completions, which grow with every programme year.
+    members = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     completions = db.session.execute(
-        select(CompletionRecord.user_id, CompletionRecord.completed_on)
-        .join(Enrolment, Enrolment.user_id == CompletionRecord.user_id)
-        .where(
-            Enrolment.cohort_id == cohort.id,
+        select(CompletionRecord.user_id, CompletionRecord.completed_on).where(
+            CompletionRecord.user_id.in_(members),
             CompletionRecord.course_id == cohort.course_id,
             CompletionRecord.revoked_at.is_(None),
         )
