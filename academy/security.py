@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # No inline script or style anywhere: everything the pages need is served from /static.
 CSP = {
@@ -18,8 +19,18 @@ CSP = {
 
 talisman = Talisman()
 
+# Ids are 32-bit integer columns (PostgreSQL `integer`); a bigger number in a path is no id,
+# and SQLite would fail to bind one past 64 bits. Such paths answer 404 instead of a 500.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
 
 def configure_security(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     production = app.config["ACADEMY_ENV"] == "production"
     talisman.init_app(
         app,

@@ -2,6 +2,7 @@
 
 from flask import Flask
 from flask_smorest import Api as SmorestApi
+from marshmallow import Schema, fields
 
 from academy.extensions import csrf, limiter
 from academy.permissions import public
@@ -14,7 +15,25 @@ def _refused(response) -> bool:
     return response.status_code == 401
 
 
+class ErrorDetailSchema(Schema):
+    code = fields.Str(required=True, metadata={"description": "e.g. invalid, not_found"})
+    message = fields.Str(required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.Str(),
+        metadata={"description": "{field: [messages]} for invalid input"},
+    )
+
+
+class ErrorSchema(Schema):
+    """What academy.errors answers for every API error (documented, not used to dump)."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
 class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
     def _register_error_handlers(self):
         """academy.errors formats every error, pages and API alike."""
 

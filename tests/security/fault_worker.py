@@ -68,15 +68,13 @@ def seed(create: bool) -> None:
     db.session.commit()
 
 
-def run_import() -> None:
+def run_import(count: int = IMPORT_ROWS) -> None:
     from academy.cohorts import imports
     from academy.cohorts.models import Cohort
     from academy.extensions import db
 
     cohort = db.session.scalar(select(Cohort).where(Cohort.code == "F0"))
-    rows = "".join(
-        f"p{n}{IMPORT_DOMAIN},Person {n},student,other,,no\n" for n in range(IMPORT_ROWS)
-    )
+    rows = "".join(f"p{n}{IMPORT_DOMAIN},Person {n},student,other,,no\n" for n in range(count))
     csv_text = ",".join(imports.HEADER) + "\n" + rows
     imports.apply(None, csv_text, cohort, progress=lambda line: print(line, flush=True))
     db.session.commit()
@@ -161,8 +159,8 @@ def main(mode: str) -> None:
     with app.app_context():
         if mode in ("seed", "seed-create"):
             seed(create=mode == "seed-create")
-        elif mode == "import":
-            run_import()
+        elif mode.startswith("import"):
+            run_import(int(mode.removeprefix("import") or IMPORT_ROWS))
         elif mode.startswith("burst"):
             burst(int(mode.removeprefix("burst") or 0))
         elif mode == "check":

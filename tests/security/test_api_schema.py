@@ -1,0 +1,70 @@
+"""schemathesis against /api/v1/openapi.json, in-process: no 500s, and every answer fits its schema.
+
+Each operation is fuzzed with a manager's token and a trainee's, over a small academy, with a
+bounded number of examples so the run stays under a minute.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode, openapi
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+from academy.extensions import db
+from tests.factories import ApiCaller
+from tests.security.world import build_world
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# Per operation, token and mode; SCHEMATHESIS_EXAMPLES raises it for a deeper local run.
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
+
+
+def _fuzz(operation, headers: dict) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE),
+            operation.as_strategy(GenerationMode.NEGATIVE),
+        )
+    )
+    def fuzz(case):
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS)
+
+    fuzz()
+
+
+@pytest.mark.slow
+def test_the_api_answers_every_generated_request_within_its_schema(app):
+    world = build_world()
+    tokens = {
+        role: ApiCaller(app.test_client(), user).headers
+        for role, user in (("manager", world.manager), ("trainee", world.trainee))
+    }
+    db.session.commit()
+    schema = openapi.from_wsgi("/api/v1/openapi.json", app)
+    failures = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 15
+    for operation in operations:
+        for role, headers in tokens.items():
+            try:
+                _fuzz(operation, headers)
+            except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - reported together
+                failures.append(f"{role} {operation.label}: {str(error)[:1500]}")
+            finally:
+                db.session.rollback()
+    assert failures == [], "\n\n".join(failures)
