@@ -1,6 +1,12 @@
-"""The audit log page for admins."""
+"""The audit log page for admins: filters, and pages of events newest first."""
 
-from flask import render_template, request
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from academy.audit import bp
@@ -10,22 +16,73 @@ from academy.extensions import db
 from academy.permissions import requires
 
 PAGE_SIZE = 100
+FILTERS = ("action", "actor", "object_type", "object_id", "start", "end")
+
+
+def _day(name: str, errors: list[str]) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(_("“%(value)s” is not a date (use YYYY-MM-DD); it was ignored.", value=value))
+        return None
+
+
+def _utc_midnight(day: date) -> datetime:
+    """The start of a day in the academy's time zone (the zone times are shown in), in UTC."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def _before() -> int | None:
+    value = request.args.get("before", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @bp.get("/admin/audit")
 @requires("admin.operate")
 def index():
-    action = request.args.get("action", "").strip()[:60]
-    actor = request.args.get("actor", "").strip().lower()[:254]
-    query = (
-        select(AuditEvent, User.email)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .order_by(AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
+    args = {
+        "action": request.args.get("action", "").strip()[:60],
+        "actor": request.args.get("actor", "").strip().lower()[:254],
+        "object_type": request.args.get("object_type", "").strip()[:40],
+        "object_id": request.args.get("object_id", "").strip()[:40],
+    }
+    errors: list[str] = []
+    start, end = _day("start", errors), _day("end", errors)
+    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
+    if args["action"]:
+        query = query.where(AuditEvent.action.startswith(args["action"], autoescape=True))
+    if args["actor"]:
+        query = query.where(User.email == args["actor"])
+    if args["object_type"]:
+        query = query.where(AuditEvent.object_type == args["object_type"])
+    if args["object_id"]:
+        query = query.where(AuditEvent.object_id == args["object_id"])
+    if start:
+        query = query.where(AuditEvent.at >= _utc_midnight(start))
+    if end:  # inclusive: up to the end of that day
+        query = query.where(AuditEvent.at < _utc_midnight(end + timedelta(days=1)))
+    before = _before()
+    if before is not None:
+        query = query.where(AuditEvent.id < before)
+    # One row more than a page says whether an older page exists, without counting them all.
+    rows = db.session.execute(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)).all()
+    kept = {k: v for k, v in {**args, "start": start, "end": end}.items() if v}
+    older = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        older = url_for("audit.index", **kept, before=rows[-1][0].id)
+    newest = url_for("audit.index", **kept) if before is not None else None
+    return render_template(
+        "audit/index.html",
+        rows=rows,
+        errors=errors,
+        start=start,
+        end=end,
+        older=older,
+        newest=newest,
+        **args,
     )
-    if action:
-        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    if actor:
-        query = query.where(User.email == actor)
-    rows = db.session.execute(query).all()
-    return render_template("audit/index.html", rows=rows, action=action, actor=actor)
