@@ -68,3 +68,13 @@ def test_the_api_answers_every_generated_request_within_its_schema(app):
             finally:
                 db.session.rollback()
     assert failures == [], "\n\n".join(failures)
+
+
+def test_ids_beyond_any_column_are_not_found_rather_than_errors(client, api, login_as):
+    caller = api(login_as("manager"))
+    huge = "9" * 30
+    assert caller.get(f"/api/v1/cohorts/{huge}").status_code == 404
+    assert caller.get(f"/api/v1/cohorts/{2**31}").status_code == 404
+    assert caller.get(f"/api/v1/cohorts/{2**31 - 1}").status_code == 404  # a real id, absent
+    assert client.get(f"/cohorts/{huge}").status_code == 404
+    assert client.get(f"/partners/{huge}/report").status_code == 404
