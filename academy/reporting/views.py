@@ -140,9 +140,18 @@ def export(fmt: str):
 def completions_export(year: int):
     """Every completion record dated in the programme year, streamed as CSV."""
     service.check_year(year)
+    actor = current_actor()
+    # SQLite: a read transaction that then writes fails at once when another writer got in
+    # first; ending the read before the audit insert makes that insert wait its turn instead.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        record(actor, "completions.export", "programme_year", year)
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     period = period_for(year)
-    record(current_actor(), "completions.export", "programme_year", year)
-    db.session.commit()
     return csv_response(f"completions-{year}.csv", HEADER, completion_rows(period))
 
 
