@@ -15,6 +15,7 @@ from academy.errors import Invalid
 from academy.exports import csv_response
 from academy.extensions import db
 from academy.permissions import current_actor, require, requires
+from academy.security import MAX_ID
 
 blp = Blueprint("api_cohorts", __name__, url_prefix="/api/v1", description="Cohorts")
 
@@ -28,7 +29,11 @@ class StrictInt(fields.Integer):
     def _validated(self, value):
         if isinstance(value, bool):
             raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+        value = super()._validated(value)
+        # Ids and counts are 32-bit columns; a bigger number would fail in the database.
+        if value is not None and abs(value) > MAX_ID:
+            raise ValidationError(f"Must be at most {MAX_ID}.")
+        return value
 
 
 class CohortInSchema(Schema):
@@ -77,7 +82,7 @@ class CohortDetailSchema(CohortSchema):
 class CohortQuerySchema(Schema):
     year = fields.Int(validate=validate.Range(min=1900, max=2200))
     course = fields.Str(validate=validate.Length(max=100))
-    partner_id = fields.Int(validate=validate.Range(min=1))
+    partner_id = fields.Int(validate=validate.Range(min=1, max=MAX_ID))
 
 
 class EnrolInSchema(Schema):

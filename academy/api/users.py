@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from academy.api.cohorts import StrictInt
 from academy.auth.models import KINDS, REGIONS, ROLES
 from academy.auth.service import create_user
 from academy.errors import Forbidden
@@ -23,7 +24,7 @@ class UserInSchema(Schema):
     kind = fields.Str(load_default="professional", validate=validate.OneOf(KINDS))
     region = fields.Str(load_default="other", validate=validate.OneOf(REGIONS))
     organisation = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=200))
-    partner_id = fields.Int(strict=True, allow_none=True, load_default=None)
+    partner_id = StrictInt(allow_none=True, load_default=None)
     consent_share = fields.Bool(load_default=False)
 
     @validates_schema
