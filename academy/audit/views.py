@@ -16,6 +16,7 @@ from academy.extensions import db
 from academy.permissions import requires
 
 PAGE_SIZE = 100
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 FILTERS = ("action", "actor", "object_type", "object_id", "start", "end")
 
 
@@ -24,7 +25,8 @@ def _day(name: str, errors: list[str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        # Clamped: nothing is logged outside these years, and day arithmetic stays in range.
+        return min(max(date.fromisoformat(value), EARLIEST), LATEST)
     except ValueError:
         errors.append(_("“%(value)s” is not a date (use YYYY-MM-DD); it was ignored.", value=value))
         return None
