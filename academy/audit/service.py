@@ -27,3 +27,22 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_during_read(
+    actor: User | None, action: str, object_type: str, object_id: object = None, **detail
+) -> None:
+    """Audit a read that must leave a trace (an export), and commit it.
+
+    On SQLite a GET request's transaction starts as a reader; one that then writes fails at
+    once if another writer got in first. Ending the read before the insert lets the insert
+    queue for the write lock like any other. Loaded objects stay usable afterwards.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        record(actor, action, object_type, object_id, **detail)
+        session.commit()
+    finally:
+        session.expire_on_commit = True

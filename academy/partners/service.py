@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from academy.audit.service import record
+from academy.audit.service import record, record_during_read
 from academy.auth.models import User
 from academy.auth.service import create_user
 from academy.errors import Conflict, Invalid
@@ -129,4 +129,7 @@ def issue_snapshot(actor: User, partner: Partner, period: ReportPeriod) -> Repor
 
 
 def record_export(actor: User, partner: Partner, fmt: str, period_label: str, **detail) -> None:
-    record(actor, "report.export", "partner", partner.id, format=fmt, period=period_label, **detail)
+    """Audit an export; commits (see audit.service.record_during_read)."""
+    record_during_read(
+        actor, "report.export", "partner", partner.id, format=fmt, period=period_label, **detail
+    )

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from jinja2.utils import concat
 from markupsafe import Markup
 
-from academy.audit.service import record
+from academy.audit.service import record_during_read
 from academy.errors import Invalid
 from academy.exports import csv_response, pdf_response, xlsx_response
 from academy.extensions import db
@@ -140,17 +140,7 @@ def export(fmt: str):
 def completions_export(year: int):
     """Every completion record dated in the programme year, streamed as CSV."""
     service.check_year(year)
-    actor = current_actor()
-    # SQLite: a read transaction that then writes fails at once when another writer got in
-    # first; ending the read before the audit insert makes that insert wait its turn instead.
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-        record(actor, "completions.export", "programme_year", year)
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    record_during_read(current_actor(), "completions.export", "programme_year", year)
     period = period_for(year)
     return csv_response(f"completions-{year}.csv", HEADER, completion_rows(period))
 

@@ -3,7 +3,6 @@
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from academy.errors import Invalid
-from academy.extensions import db
 from academy.partners import bp, export, queries, service, tables
 from academy.partners.models import Partner
 from academy.partners.permissions import report_partner_or_404
@@ -70,7 +69,6 @@ def export_report(partner_id: int, fmt: str):
     period = queries.parse_period(request.args)
     report = queries.talent_supply(partner, period)
     service.record_export(actor, partner, fmt, period.label, query=period.as_query())
-    db.session.commit()
     base = current_app.config.get("ACADEMY_BASE_URL", "").rstrip("/")
     return export.export(report, fmt, base)
 
