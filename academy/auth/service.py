@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from academy.audit.service import record
@@ -222,8 +222,15 @@ def end_all_sessions(user: User, keep: str | None = None) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
+def _one_user(query) -> User | None:
+    """The caller's account with its roles in one statement: this runs on every request."""
+    return (
+        db.session.execute(query.options(joinedload(User.role_rows))).unique().scalar_one_or_none()
+    )
+
+
 def user_for_session(token: str) -> User | None:
-    user = db.session.scalar(
+    user = _one_user(
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
@@ -231,15 +238,10 @@ def user_for_session(token: str) -> User | None:
             LoginSession.revoked_at.is_(None),
             User.is_active_account.is_(True),
         )
-        .options(select_roles())
     )
     if user is not None:
         user.login_token = token
     return user
-
-
-def select_roles():
-    return selectinload(User.role_rows)
 
 
 def create_token(actor: User | None, user: User, name: str = "") -> str:
@@ -253,7 +255,7 @@ def create_token(actor: User | None, user: User, name: str = "") -> str:
 def user_for_token(token: str) -> User | None:
     if not token:
         return None
-    return db.session.scalar(
+    return _one_user(
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
@@ -261,7 +263,6 @@ def user_for_token(token: str) -> User | None:
             ApiToken.revoked_at.is_(None),
             User.is_active_account.is_(True),
         )
-        .options(select_roles())
     )
 
 
