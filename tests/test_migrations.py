@@ -17,7 +17,11 @@ def _flask(*args, url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url, "ACADEMY_ENV": "development"}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
