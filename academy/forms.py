@@ -8,3 +8,22 @@ from wtforms import SelectChoice
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def show_domain_error(
+    form, error, renames: dict[str, str] | None = None, summary: str | None = None
+) -> None:
+    """Put a service's field errors beside the form's fields and flash its message.
+
+    `renames` maps a service's field name to the form's where they differ; `summary`, when
+    given, is flashed instead of the message once the details sit beside their fields.
+    """
+    from flask import flash
+
+    placed = False
+    for name, messages in error.fields.items():
+        field = getattr(form, (renames or {}).get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *messages]
+            placed = True
+    flash(summary if placed and summary else error.message, "error")

@@ -9,6 +9,7 @@ from academy.auth.models import ROLES, User
 from academy.auth.onboarding import invite
 from academy.errors import DomainError
 from academy.extensions import db, limiter
+from academy.forms import show_domain_error
 from academy.permissions import current_actor, requires
 
 
@@ -67,10 +68,7 @@ def create_user():
             )
         except DomainError as error:
             db.session.rollback()
-            for name, messages in error.fields.items():
-                if name in form:
-                    form[name].errors = list(form[name].errors) + messages
-            flash(error.message, "error")
+            show_domain_error(form, error)
         else:
             db.session.commit()
             invite(user)

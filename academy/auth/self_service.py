@@ -20,16 +20,8 @@ from academy.auth.models import TraineeProfile
 from academy.auth.personal_data import personal_data
 from academy.errors import Conflict, DomainError
 from academy.extensions import db, limiter
-from academy.forms import choices
+from academy.forms import choices, show_domain_error
 from academy.permissions import current_actor, public, requires
-
-
-def _field_errors(form, error: DomainError, renames: dict | None = None) -> None:
-    for name, messages in error.fields.items():
-        name = (renames or {}).get(name, name)
-        if name in form:
-            form[name].errors = list(form[name].errors) + list(messages)
-    flash(error.message, "error")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -59,7 +51,7 @@ def signup():
             return render_template("auth/check_email.html", email=form.email.data)
         except DomainError as error:
             db.session.rollback()
-            _field_errors(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             onboarding.send_confirmation(user)
@@ -118,7 +110,7 @@ def _password_page(token: str, purpose, via: str, title: str):
             onboarding.set_new_password(user, form.password.data, via=via)
         except DomainError as error:
             db.session.rollback()
-            _field_errors(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Your password is set. Sign in with it now."), "success")
@@ -192,7 +184,7 @@ def change_password():
             )
         except DomainError as error:
             db.session.rollback()
-            _field_errors(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Your password is changed; your other sessions are signed out."), "success")

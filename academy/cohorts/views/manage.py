@@ -16,7 +16,7 @@ from academy.courses.models import Course
 from academy.enrolments import service as enrolments
 from academy.errors import DomainError
 from academy.extensions import db
-from academy.forms import choices
+from academy.forms import choices, show_domain_error
 from academy.partners.models import Partner
 from academy.permissions import current_actor, require, requires
 from academy.progress.service import record_manual_completion
@@ -46,13 +46,7 @@ def _choices(form: CohortForm) -> dict[str, Course]:
 
 
 def _show_errors(form, error: DomainError) -> None:
-    placed = False
-    for name, messages in error.fields.items():
-        field = getattr(form, FORM_FIELDS.get(name, name), None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    flash(error.message if not placed else _("Please correct the marked fields."), "error")
+    show_domain_error(form, error, FORM_FIELDS, _("Please correct the marked fields."))
 
 
 def _values(form: CohortForm, courses: dict[str, Course]) -> dict:

@@ -18,6 +18,7 @@ from academy.cohorts.timetable import delete_session, record_attendance, save_se
 from academy.cohorts.views.common import managed_cohort
 from academy.errors import DomainError
 from academy.extensions import db
+from academy.forms import show_domain_error
 from academy.permissions import current_actor, public, requires
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # Shenzhen and Hong Kong keep the same clock
@@ -46,11 +47,7 @@ def _save(cohort, form: SessionForm, session: CohortSession | None) -> bool:
         )
     except DomainError as error:
         db.session.rollback()
-        for name, messages in error.fields.items():
-            field = getattr(form, {"starts_at": "starts", "ends_at": "ends"}.get(name, name), None)
-            if field is not None:
-                field.errors = list(field.errors) + list(messages)
-        flash(error.message, "error")
+        show_domain_error(form, error, {"starts_at": "starts", "ends_at": "ends"})
         return False
     db.session.commit()
     return True

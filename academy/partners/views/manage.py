@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from academy.errors import DomainError
 from academy.extensions import db
+from academy.forms import show_domain_error
 from academy.partners import bp, queries, service
 from academy.partners.forms import IssueReportForm, PartnerForm, PartnerUserForm
 from academy.partners.models import Partner
@@ -16,15 +17,6 @@ from academy.permissions import allowed, current_actor, requires
 
 def _partner_or_404(partner_id: int) -> Partner:
     return db.session.get(Partner, partner_id) or abort(404)
-
-
-def _form_errors(form, error: DomainError) -> None:
-    """The service's message on top, its field errors beside the fields."""
-    flash(error.message, "error")
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
 
 
 def _issue_form() -> IssueReportForm:
@@ -52,7 +44,7 @@ def create():
             )
         except DomainError as error:
             db.session.rollback()
-            _form_errors(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Partner created."), "success")
@@ -73,7 +65,7 @@ def edit(partner_id: int):
             )
         except DomainError as error:
             db.session.rollback()
-            _form_errors(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Partner saved."), "success")
@@ -109,7 +101,7 @@ def new_user(partner_id: int):
             )
         except DomainError as error:
             db.session.rollback()
-            _form_errors(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Partner user created."), "success")
