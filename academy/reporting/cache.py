@@ -15,8 +15,9 @@ Design:
 - Session hooks notice every write to a watched table, whether through the ORM unit of work
   (``after_flush``) or a bulk/Core statement run through the session (``do_orm_execute``:
   bulk imports, the synthetic academy, the test clean-up). Just before the transaction
-  commits (``before_commit``) the scope's token is replaced, in that same transaction. Taking
-  that row lock last, right before COMMIT, means it can never be part of a lock-order cycle.
+  commits (``before_commit``, but not when a savepoint is released) the scope's token is
+  replaced, in that same transaction. Taking that row lock last, right before COMMIT, means it
+  can never be part of a lock-order cycle.
   A rolled-back write leaves the token as it was.
 - A reader reads the tokens *first* (one small query), then looks up
   ``(what, its arguments, the tokens, locale, settings, database)``; on a miss it computes and
@@ -119,6 +120,10 @@ def _on_execute(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    # SQLAlchemy calls this for a savepoint's release too; writing the token there would take
+    # the row lock in the middle of the transaction, where it can close a deadlock cycle.
+    if session.in_nested_transaction():
+        return
     session.flush()  # what commit would flush next may itself be a watched change
     for scope in sorted(session.info.pop(_PENDING, ())):
         _write_token(session, scope)

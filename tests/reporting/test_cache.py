@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from academy.auth.models import TraineeProfile
 from academy.courses.models import Lesson
+from academy.enrolments import service as enrol_service
 from academy.extensions import db, utcnow
 from academy.progress.certificates import new_code
 from academy.progress.models import CompletionRecord, LessonProgress
@@ -69,6 +70,22 @@ def test_a_rolled_back_write_keeps_the_version(course):
     db.session.rollback()
     assert cache.versions(cache.SCOPES) == before
     assert trained() == 1
+
+
+def test_the_version_row_is_written_last_even_when_a_savepoint_is_released(course, count_queries):
+    # Enrolment inserts in a savepoint, then takes a seat; a token written at the savepoint would
+    # hold the data_versions lock while waiting for the cohort row: a deadlock on PostgreSQL.
+    cohort, trainee = make_cohort(course), make_user()
+    db.session.commit()
+    with count_queries() as statements:
+        enrol_service.enrol(None, cohort, trainee)
+        db.session.commit()
+    writes = [
+        s.split()[0:3] for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))
+    ]
+    assert ["INSERT", "INTO", "data_versions"] in writes
+    assert writes[-1] == ["INSERT", "INTO", "data_versions"]
+    assert writes.count(["INSERT", "INTO", "data_versions"]) == 1
 
 
 def test_lesson_progress_changes_only_the_activity_version(course):

@@ -49,9 +49,10 @@ def _kill_when(process: subprocess.Popen, ready, timeout: float = 60) -> list[st
             process.send_signal(signal.SIGKILL)
             break
     process.wait(timeout=10)
+    errors = process.stderr.read().strip().splitlines()[-8:]
     process.stdout.close()
     process.stderr.close()
-    assert process.returncode == -signal.SIGKILL, (lines[-5:], process.returncode)
+    assert process.returncode == -signal.SIGKILL, (lines[-5:], process.returncode, errors)
     return lines
 
 
@@ -94,7 +95,12 @@ def test_killed_in_the_middle_of_an_import_leaves_nothing_half_done(fault_url):
 @pytest.mark.slow
 def test_killed_in_the_middle_of_an_enrolment_burst_keeps_seats_and_history_true(fault_url):
     workers = [_start(f"burst{n}", fault_url) for n in range(3)]
-    counts = [_kill_when(worker, lambda seen: len(seen) >= 60) for worker in workers]
+    try:
+        counts = [_kill_when(worker, lambda seen: len(seen) >= 60) for worker in workers]
+    finally:  # a worker that failed must not leave the others writing into the clean-up
+        for worker in workers:
+            worker.kill()
+            worker.wait(timeout=10)
     assert all(len(lines) >= 60 for lines in counts)
     state = json.loads(_run("check", fault_url))
     assert state["enrolments"] > 0 and state["events"] >= state["enrolments"]
