@@ -47,7 +47,9 @@ def test_withdrawal_promotes_the_oldest_waitlisted_first():
     assert db.session.get(Enrolment, second.id).status == "waitlisted"
     assert history(first) == [(None, "waitlisted"), ("waitlisted", "enrolled")]
     reasons = db.session.scalars(
-        select(EnrolmentEvent.reason).where(EnrolmentEvent.enrolment_id == seated.id)
+        select(EnrolmentEvent.reason)
+        .where(EnrolmentEvent.enrolment_id == seated.id)
+        .order_by(EnrolmentEvent.id)
     ).all()
     assert reasons[-1] == "Changed jobs"
 

@@ -26,7 +26,9 @@ def test_setting_a_target_creates_the_year_and_keeps_every_change():
     assert [(h.old_target, h.new_target) for h in history] == [(4500, 5000), (4000, 4500)]
     assert history[1].reason == "Board raised the goal"
     assert history[0].actor_name == manager.name
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "target.change"))
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "target.change").order_by(AuditEvent.id)
+    )
     assert [(e.detail["old"], e.detail["new"]) for e in events] == [(4000, 4500), (4500, 5000)]
 
 
