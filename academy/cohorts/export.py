@@ -56,7 +56,7 @@ def _cell(progress) -> str | int:
         return ""
     if progress.best_score is not None:
         return progress.best_score
-    return _("done") if progress.done_at else _("started")
+    return _("done") if progress.done else _("started")
 
 
 def matrix_table(roster: Roster, rows=None) -> tuple[list[str], list[list]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import Row, and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
@@ -102,12 +103,33 @@ def live_lessons(course_id: int) -> list[Lesson]:
     )
 
 
+class Seat(NamedTuple):
+    """The part of an enrolment the roster shows."""
+
+    id: int
+    status: str
+
+
+class Member(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+
+class Cell(NamedTuple):
+    """One trainee's progress in one lesson."""
+
+    done: bool
+    best_score: int | None
+    quiz_passed: bool
+
+
 @dataclass
 class RosterRow:
-    enrolment: Enrolment
-    user: User
-    # lesson id -> a row with done_at, best_score, quiz_passed, last_activity_at
-    cells: dict[int, Row] = field(default_factory=dict)
+    enrolment: Seat
+    user: Member
+    cells: dict[int, Cell] = field(default_factory=dict)  # by lesson id
+    in_order: list[Cell | None] = field(default_factory=list)  # one per live lesson
     lessons_done: int = 0
     lessons_total: int = 0
     last_activity_at: datetime | None = None
@@ -148,35 +170,44 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     today = today or date.today()
     lessons = live_lessons(cohort.course_id)
     live = {lesson.id for lesson in lessons}
-    # Only what the matrix shows: a hundred people's full rows and several hundred progress
-    # objects cost more to build than the queries take to run.
+    # Plain columns, not ORM objects: building a hundred people's full rows (and their roles)
+    # and several hundred progress objects cost more than the queries take to run.
+    last_activity = (
+        select(func.max(LessonProgress.last_activity_at))
+        .where(LessonProgress.enrolment_id == Enrolment.id)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
     enrolled = db.session.execute(
-        select(Enrolment, User)
+        select(Enrolment.id, Enrolment.status, User.id, User.name, User.email, last_activity)
         .join(User, User.id == Enrolment.user_id)
         .where(Enrolment.cohort_id == cohort.id)
-        .options(load_only(User.id, User.name, User.email, raiseload=True))
         .order_by(User.name, User.id)
-    ).all()
-    rows = {e.id: RosterRow(e, u, lessons_total=len(live)) for e, u in enrolled}
+    )
+    rows = {}
+    for enrolment_id, status, user_id, name, email, last_at in enrolled:
+        rows[enrolment_id] = RosterRow(
+            Seat(enrolment_id, status),
+            Member(user_id, name, email),
+            lessons_total=len(live),
+            last_activity_at=last_at,
+        )
     progress = db.session.execute(
         select(
             LessonProgress.enrolment_id,
             LessonProgress.lesson_id,
-            LessonProgress.done_at,
+            LessonProgress.done_at.is_not(None),
             LessonProgress.best_score,
             LessonProgress.quiz_passed,
-            LessonProgress.last_activity_at,
         )
         .join(Enrolment, Enrolment.id == LessonProgress.enrolment_id)
         .where(Enrolment.cohort_id == cohort.id)
     )
-    for cell in progress:
-        row = rows[cell.enrolment_id]
-        row.cells[cell.lesson_id] = cell
-        if cell.done_at is not None and cell.lesson_id in live:
+    for enrolment_id, lesson_id, done, best_score, quiz_passed in progress:
+        row = rows[enrolment_id]
+        row.cells[lesson_id] = Cell(bool(done), best_score, bool(quiz_passed))
+        if done and lesson_id in live:
             row.lessons_done += 1
-        if row.last_activity_at is None or cell.last_activity_at > row.last_activity_at:
-            row.last_activity_at = cell.last_activity_at
     by_user = {row.user.id: row for row in rows.values()}
     # Driven from the cohort's members (the live record's unique index on user and course),
     # never from all of the course's completions, which grow with every programme year.
@@ -208,6 +239,7 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     expected = math.floor(len(live) * elapsed_share(cohort, today))
     for row in rows.values():
         row.behind = row.enrolment.status == "enrolled" and row.lessons_done < expected
+        row.in_order = [row.cells.get(lesson.id) for lesson in lessons]
     return Roster(cohort, lessons, list(rows.values()), expected, held or 0)
 
 

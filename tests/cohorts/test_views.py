@@ -158,7 +158,8 @@ def test_roster_matrix_shows_progress_scores_and_who_is_behind(client):
     ahead, behind = make_user(name="Ahead Ann"), make_user(name="Behind Bo")
     ahead_enrolment = enrol(cohort, ahead)
     progress(ahead_enrolment, ids[:3])
-    progress(enrol(cohort, behind), ids[:1])
+    behind_enrolment = enrol(cohort, behind)
+    progress(behind_enrolment, ids[:1])
     db.session.add(
         LessonProgress(
             enrolment_id=ahead_enrolment.id,
@@ -168,11 +169,16 @@ def test_roster_matrix_shows_progress_scores_and_who_is_behind(client):
             quiz_passed=True,
         )
     )
+    db.session.add(LessonProgress(enrolment_id=behind_enrolment.id, lesson_id=ids[1]))
     db.session.commit()
     sign_in(client, teacher)
     page = client.get(f"/cohorts/{cohort.id}/roster").get_data(as_text=True)
     assert "90%" in page
     assert "4/4" in page and "1/4" in page
+    assert page.count('aria-label="done">✓') == 4 and page.count('aria-label="started"') == 1
+    for enrolment in (ahead_enrolment, behind_enrolment):
+        assert f'href="/cohorts/{cohort.id}/trainees/{enrolment.id}"' in page
+    assert page.count("<td>—</td>") == 0  # both have a last activity
     only_behind = client.get(f"/cohorts/{cohort.id}/roster?behind=1").get_data(as_text=True)
     assert "Behind Bo" in only_behind and "Ahead Ann" not in only_behind
     by_progress = client.get(f"/cohorts/{cohort.id}/roster?sort=progress").get_data(as_text=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_babel import format_datetime
 
 from academy.cohorts import bp, queries
 from academy.cohorts.models import Cohort
 from academy.cohorts.permissions import can_manage_cohort
 from academy.permissions import current_actor, require
+from academy.templating import datetime_
 
 
 def managed_cohort(cohort_id: int, *, instructors: bool = False) -> Cohort:
@@ -28,4 +28,4 @@ def trainee_in(cohort: Cohort, enrolment_id: int):
 @bp.app_template_filter("cohort_time")
 def cohort_time(value, fmt: str = "short") -> str:
     """A UTC time shown in the academy's time zone (Shenzhen and Hong Kong share it)."""
-    return format_datetime(value, fmt) if value else ""
+    return datetime_(value, fmt)

@@ -1,0 +1,48 @@
+"""Dates and labels on pages: the quick paths give exactly what Babel gives."""
+
+from datetime import UTC, datetime
+
+import flask_babel
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from academy.templating import LABELS, datetime_, label
+
+LOCALES = ("en", "zh_Hans", "zh_Hant")
+FORMATS = ("short", "medium", "long", "full", "yyyy-MM-dd HH:mm", "HH:mm", "EEE d MMM")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@settings(max_examples=40, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+    fmt=st.sampled_from(FORMATS),
+)
+def test_datetimes_read_as_flask_babel_writes_them(app, locale, moment, fmt):
+    moment = moment.replace(tzinfo=UTC)
+    with app.test_request_context("/"), flask_babel.force_locale(locale):
+        assert datetime_(moment, fmt) == flask_babel.format_datetime(moment, fmt)
+        # A naive value is taken as UTC, as Flask-Babel takes it.
+        assert datetime_(moment.replace(tzinfo=None), fmt) == flask_babel.format_datetime(
+            moment, fmt
+        )
+
+
+def test_a_time_is_shown_in_the_academys_zone(app):
+    with app.test_request_context("/"):
+        assert datetime_(datetime(2026, 3, 4, 23, 30, tzinfo=UTC), "yyyy-MM-dd HH:mm") == (
+            "2026-03-05 07:30"
+        )
+
+
+def test_labels_follow_the_page_language(app):
+    shown = {}
+    for locale in LOCALES:
+        with app.test_request_context("/"), flask_babel.force_locale(locale):
+            shown[locale] = label("manager")
+            assert shown[locale] == flask_babel.gettext("programme manager")
+            assert all(label(code) == str(text) for code, text in LABELS.items())
+            assert label("no-such-code") == "no-such-code"
+            assert label(None) == ""
+    assert len(set(shown.values())) == len(LOCALES)
