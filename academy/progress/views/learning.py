@@ -9,6 +9,7 @@ from academy.permissions import current_actor, require, requires
 from academy.progress import bp, queries
 from academy.progress.forms import LessonForm
 from academy.progress.learning import (
+    lessons_with_progress,
     live_lessons,
     progress_by_lesson,
     public_quiz,
@@ -59,7 +60,7 @@ def _answers_from_form(quiz: dict) -> dict:
 @requires("learning.own")
 def lesson(enrolment_id, lesson_slug):
     enrolment = _load(enrolment_id)
-    lessons = live_lessons(enrolment.cohort.course_id)
+    lessons, progress = lessons_with_progress(enrolment.cohort.course_id, enrolment.id)
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
     require(index is not None)
     current = lessons[index]
@@ -86,7 +87,7 @@ def lesson(enrolment_id, lesson_slug):
                 return redirect(
                     url_for("progress.lesson", enrolment_id=enrolment.id, lesson_slug=target)
                 )
-    progress = progress_by_lesson(enrolment.id)
+        progress = progress_by_lesson(enrolment.id)
     return render_template(
         "progress/lesson.html",
         enrolment=enrolment,
