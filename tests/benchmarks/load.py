@@ -33,6 +33,8 @@ class Result:
     p95_ms: float
     queries: int | None
     errors: int
+    alone_p50_ms: float | None = None  # with one request in flight
+    alone_p95_ms: float | None = None
 
     @property
     def rps(self) -> float:

@@ -322,10 +322,16 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
     try:
         for target, count, (processes, threads) in targets(base, facts):
             result = measure(base, target, count, processes, threads)
+            if processes * threads > 1:
+                # The same endpoint with one request in flight: its latency without queueing.
+                alone = measure(base, target, min(count, 200), 1, 1)
+                result.alone_p50_ms, result.alone_p95_ms = alone.p50_ms, alone.p95_ms
+                result.errors += alone.errors
             results.append(result)
             print(
                 f"  {result.name:48} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
-                f"p95 {result.p95_ms:7.1f} ms  queries {result.queries}  errors {result.errors}"
+                f"p95 {result.p95_ms:7.1f} ms  alone p95 {result.alone_p95_ms or 0:6.1f} ms  "
+                f"queries {result.queries}  errors {result.errors}"
             )
     finally:
         server.send_signal(signal.SIGTERM)
@@ -333,16 +339,22 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
     return results
 
 
+def _ms(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "-"
+
+
 def table(results: list[Result]) -> str:
     ceiling = results[0].rps
     lines = [
-        "| endpoint | req/s | p50 ms | p95 ms | SQL per request | share of /healthz | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | req/s | p50 ms | p95 ms | alone: p50 ms | alone: p95 ms | SQL per request "
+        "| share of /healthz | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         share = f"1/{ceiling / r.rps:.1f}" if r.rps else "-"
         lines.append(
             f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+            f"{_ms(r.alone_p50_ms)} | {_ms(r.alone_p95_ms)} | "
             f"{r.queries if r.queries is not None else '-'} | {share} | {r.errors} |"
         )
     return "\n".join(lines)
@@ -366,7 +378,8 @@ def main() -> None:
         f"{os.cpu_count()} cores, Python {platform.python_version()}. Scale: {args.scale:,} "
         "trainees over five programme years (`academy demo --scale`). Client: "
         "`tests/benchmarks/load.py` (2 processes × 4 threads; the full-year export one "
-        "request at a time) on the same machine.\n\n"
+        'request at a time) on the same machine; "alone" is the same endpoint measured again '
+        "with one request in flight.\n\n"
     )
     Path(args.write).write_text(header + "\n".join(sections))
     print(f"\nwritten to {args.write}")
