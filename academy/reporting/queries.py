@@ -274,6 +274,31 @@ def dashboard(year: int, filters: Filters, today: date) -> Dashboard:
 
 
 def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
+    # Lesson progress is written all day and changes only the funnel and the cohort rows; the
+    # year's aggregates (most of the cost) stay cached until a record they read changes.
+    fixed = cache.remember(
+        "dashboard-records", (year, filters, today), lambda: _year_figures(year, filters, today)
+    )
+    period = fixed["period"]
+    now = datetime.combine(today, time(23, 59), tzinfo=UTC)
+    stats = cohort_stats(period, today, filters)
+    return Dashboard(
+        period=period,
+        filters=filters,
+        today=today,
+        summary=fixed["summary"],
+        pace=fixed["pace"],
+        breakdowns=fixed["parts"],
+        funnel=funnel(period, now, filters),
+        cohorts=stats,
+        track_rates=track_rates(stats),
+        years=fixed["years"],
+        tracks=fixed["tracks"],
+    )
+
+
+def _year_figures(year: int, filters: Filters, today: date) -> dict:
+    """The dashboard's figures that do not read lesson progress."""
     years = list(range(year - YEARS_COMPARED + 1, year + 1))
     found = periods(years)
     period = found[year]
@@ -293,18 +318,11 @@ def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
     for other in years[:-1]:
         p = found[other]
         compared[other] = cumulative(months(p.starts_on, p.ends_on, filters=filters))
-    now = datetime.combine(today, time(23, 59), tzinfo=UTC)
-    stats = cohort_stats(period, today, filters)
-    return Dashboard(
-        period=period,
-        filters=filters,
-        today=today,
-        summary=summary,
-        pace=pace,
-        breakdowns=parts,
-        funnel=funnel(period, now, filters),
-        cohorts=stats,
-        track_rates=track_rates(stats),
-        years=dict(sorted(compared.items())),
-        tracks=tracks,
-    )
+    return {
+        "period": period,
+        "summary": summary,
+        "pace": pace,
+        "parts": parts,
+        "years": dict(sorted(compared.items())),
+        "tracks": tracks,
+    }

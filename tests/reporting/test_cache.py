@@ -15,8 +15,8 @@ from academy.progress.certificates import new_code
 from academy.progress.models import CompletionRecord, LessonProgress
 from academy.progress.service import revoke_completion
 from academy.reporting import cache
-from academy.reporting.headcount import period_for
-from academy.reporting.queries import headline
+from academy.reporting.headcount import Filters, period_for
+from academy.reporting.queries import dashboard, headline
 from tests.factories import complete, enrol, make_cohort, make_course, make_user
 
 YEAR = 2025
@@ -104,6 +104,25 @@ def test_lesson_progress_changes_only_the_activity_version(course):
     db.session.commit()
     new_records, new_activity = cache.versions(cache.SCOPES)
     assert new_records == records and new_activity != activity
+
+
+def test_lesson_progress_recomputes_only_the_dashboards_activity_figures(course, count_queries):
+    today = date.today()
+    cohort = make_cohort(course, start_on=today, end_on=today)
+    enrolment = enrol(cohort, make_user())
+    complete(make_user(), course, today)
+    filled = dashboard(today.year, Filters(), today)
+    assert filled.funnel["active"] == 0 and filled.summary["trained"] == 1
+    with count_queries() as token_read:
+        cache.remember("x", (), lambda: None)  # tokens only
+    lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.course_id == course.id))
+    db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson_id))
+    db.session.commit()
+    with count_queries() as refill:
+        again = dashboard(today.year, Filters(), today)
+    assert again.funnel["active"] == 1 and again.summary["trained"] == 1
+    # Two token reads, the cohort rows and the funnel; the year's aggregates come from cache.
+    assert len(refill) == 2 * len(token_read) + 2, refill
 
 
 def test_bulk_statements_invalidate(course):
