@@ -6,6 +6,8 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from academy.templating import _labels
+
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "academy" / "translations"
 LOCALES = ("zh_Hans", "zh_Hant")
 
@@ -24,5 +26,8 @@ def compiled_catalogues(app):
                 write_mo(target, catalog)
             stale = True
     if stale:
-        # Flask-Babel keeps loaded catalogues per locale; drop any loaded before compiling.
-        app.extensions["babel"].domain_instance.cache.clear()
+        # Flask-Babel keeps loaded catalogues per locale, and the label filter the names it
+        # looked up in them; drop any loaded before compiling.
+        with app.app_context():
+            app.extensions["babel"].instance.domain_instance.cache.clear()
+        _labels.cache_clear()
