@@ -88,6 +88,6 @@ def matrix_table(roster: Roster, rows=None) -> tuple[list[str], list[list]]:
                 row.completed_on.isoformat() if row.completed_on else "",
                 row.attended,
             ]
-            + [_cell(row.cells.get(lesson.id)) for lesson in roster.lessons]
+            + [_cell(cell) for cell in row.in_order]
         )
     return header, body
