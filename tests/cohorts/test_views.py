@@ -173,7 +173,7 @@ def test_roster_matrix_shows_progress_scores_and_who_is_behind(client):
     db.session.commit()
     sign_in(client, teacher)
     page = client.get(f"/cohorts/{cohort.id}/roster").get_data(as_text=True)
-    assert "90%" in page
+    assert '<span class="badge ok">90%</span>' in page
     assert "4/4" in page and "1/4" in page
     assert page.count('aria-label="done">✓') == 4 and page.count('aria-label="started"') == 1
     for enrolment in (ahead_enrolment, behind_enrolment):
