@@ -10,12 +10,28 @@ it, and compiling them costs more than running them (350 of 770 ms for the dashb
 rows at 25,000 trainees).
 """
 
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from academy.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+T = TypeVar("T")
+
+
+def prepared(build: Callable[[], T]) -> Callable[[], T]:
+    """A statement built once per process, on first use, then run with bound parameters.
+
+    For the queries every busy page runs: building a select and working out its cache key
+    cost SQLAlchemy more than running an indexed lookup (about 0.3 ms against 0.15 ms). First
+    use rather than import, because loader options need every mapper configured.
+    """
+    return cache(build)
 
 
 def _may_write() -> bool:

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,7 @@ from academy.auth.models import (
     User,
     UserRole,
 )
+from academy.database import prepared
 from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
 
@@ -222,23 +223,37 @@ def end_all_sessions(user: User, keep: str | None = None) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
-def _one_user(query) -> User | None:
-    """The caller's account with its roles in one statement: this runs on every request."""
+def _by_token(credential):
+    """The active account holding an unrevoked credential (session or API token), roles loaded."""
     return (
-        db.session.execute(query.options(joinedload(User.role_rows))).unique().scalar_one_or_none()
+        select(User)
+        .join(credential, credential.user_id == User.id)
+        .where(
+            credential.token_hash == bindparam("token_hash"),
+            credential.revoked_at.is_(None),
+            User.is_active_account.is_(True),
+        )
+        .options(joinedload(User.role_rows))
     )
+
+
+@prepared
+def _user_by_session():
+    return _by_token(LoginSession)
+
+
+@prepared
+def _user_by_api_token():
+    return _by_token(ApiToken)
+
+
+def _one_user(statement, token: str) -> User | None:
+    found = db.session.execute(statement, {"token_hash": digest(token)})
+    return found.unique().scalar_one_or_none()
 
 
 def user_for_session(token: str) -> User | None:
-    user = _one_user(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            LoginSession.token_hash == digest(token),
-            LoginSession.revoked_at.is_(None),
-            User.is_active_account.is_(True),
-        )
-    )
+    user = _one_user(_user_by_session(), token)
     if user is not None:
         user.login_token = token
     return user
@@ -255,15 +270,7 @@ def create_token(actor: User | None, user: User, name: str = "") -> str:
 def user_for_token(token: str) -> User | None:
     if not token:
         return None
-    return _one_user(
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == digest(token),
-            ApiToken.revoked_at.is_(None),
-            User.is_active_account.is_(True),
-        )
-    )
+    return _one_user(_user_by_api_token(), token)
 
 
 def deactivate(actor: User, user: User) -> None:

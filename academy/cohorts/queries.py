@@ -5,15 +5,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
 from academy.cohorts.permissions import visible_cohorts
 from academy.courses.models import Course, Lesson
+from academy.database import prepared
 from academy.enrolments.models import SEATED, Enrolment, EnrolmentEvent
 from academy.extensions import db, utcnow
 from academy.progress.models import CompletionRecord, LessonProgress
@@ -87,19 +89,27 @@ def cohort_counts(cohort_id: int) -> tuple[int, int, int]:
 
 def load_cohort(cohort_id: int, *, instructors: bool = False) -> Cohort | None:
     """A cohort with its course and sponsor (and instructors if asked), or None."""
+    return db.session.scalar(_cohort_by_id(instructors), {"cohort_id": cohort_id})
+
+
+@cache  # as academy.database.prepared, one statement per choice
+def _cohort_by_id(instructors: bool):
     options = [joinedload(Cohort.course), joinedload(Cohort.sponsor)]
     if instructors:
         options.append(selectinload(Cohort.instructors))
-    return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id).options(*options))
+    return select(Cohort).where(Cohort.id == bindparam("cohort_id")).options(*options)
 
 
 def live_lessons(course_id: int) -> list[Lesson]:
-    return list(
-        db.session.scalars(
-            select(Lesson)
-            .where(Lesson.course_id == course_id, Lesson.retired_at.is_(None))
-            .order_by(Lesson.position)
-        )
+    return list(db.session.scalars(_live_lessons(), {"course_id": course_id}))
+
+
+@prepared
+def _live_lessons():
+    return (
+        select(Lesson)
+        .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
+        .order_by(Lesson.position)
     )
 
 
@@ -162,7 +172,7 @@ def elapsed_share(cohort: Cohort, today: date) -> float:
 
 
 def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
-    """The trainee × lesson matrix of a cohort: five queries however many trainees it has.
+    """The trainee × lesson matrix of a cohort: six queries however many trainees it has.
 
     Counts are over the course's live lessons (as the trainee's own progress counts them);
     someone is behind when fewer are done than the share of the cohort's time gone would expect.
@@ -170,29 +180,63 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     today = today or date.today()
     lessons = live_lessons(cohort.course_id)
     live = {lesson.id for lesson in lessons}
-    # Plain columns, not ORM objects: building a hundred people's full rows (and their roles)
-    # and several hundred progress objects cost more than the queries take to run.
-    last_activity = (
-        select(func.max(LessonProgress.last_activity_at))
-        .where(LessonProgress.enrolment_id == Enrolment.id)
-        .correlate(Enrolment)
-        .scalar_subquery()
-    )
-    enrolled = db.session.execute(
-        select(Enrolment.id, Enrolment.status, User.id, User.name, User.email, last_activity)
-        .join(User, User.id == Enrolment.user_id)
-        .where(Enrolment.cohort_id == cohort.id)
-        .order_by(User.name, User.id)
-    )
+    ids = {"cohort_id": cohort.id, "course_id": cohort.course_id}
     rows = {}
-    for enrolment_id, status, user_id, name, email, last_at in enrolled:
+    for enrolment_id, status, user_id, name, email, last_at in db.session.execute(
+        _roster_people(), ids
+    ):
         rows[enrolment_id] = RosterRow(
             Seat(enrolment_id, status),
             Member(user_id, name, email),
             lessons_total=len(live),
             last_activity_at=last_at,
         )
-    progress = db.session.execute(
+    for enrolment_id, lesson_id, done, best_score, quiz_passed in db.session.execute(
+        _roster_progress(), ids
+    ):
+        row = rows[enrolment_id]
+        row.cells[lesson_id] = Cell(bool(done), best_score, bool(quiz_passed))
+        if done and lesson_id in live:
+            row.lessons_done += 1
+    by_user = {row.user.id: row for row in rows.values()}
+    for user_id, completed_on in db.session.execute(_roster_completions(), ids):
+        by_user[user_id].completed_on = completed_on
+    for enrolment_id, n in db.session.execute(_roster_attendance(), ids):
+        if enrolment_id in rows:
+            rows[enrolment_id].attended = n
+    held = db.session.scalar(_sessions_held(), {**ids, "now": utcnow()})
+    expected = math.floor(len(live) * elapsed_share(cohort, today))
+    for row in rows.values():
+        row.behind = row.enrolment.status == "enrolled" and row.lessons_done < expected
+        row.in_order = [row.cells.get(lesson.id) for lesson in lessons]
+    return Roster(cohort, lessons, list(rows.values()), expected, held or 0)
+
+
+# The roster's statements, built once (see academy.database.prepared): it is the busiest
+# instructor page and runs seven of them.
+
+
+@prepared
+def _roster_people():
+    # Plain columns, not ORM objects: building a hundred people's full rows (and their roles)
+    # cost more than the query takes to run.
+    last_activity = (
+        select(func.max(LessonProgress.last_activity_at))
+        .where(LessonProgress.enrolment_id == Enrolment.id)
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+    return (
+        select(Enrolment.id, Enrolment.status, User.id, User.name, User.email, last_activity)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.cohort_id == bindparam("cohort_id"))
+        .order_by(User.name, User.id)
+    )
+
+
+@prepared
+def _roster_progress():
+    return (
         select(
             LessonProgress.enrolment_id,
             LessonProgress.lesson_id,
@@ -201,46 +245,38 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
             LessonProgress.quiz_passed,
         )
         .join(Enrolment, Enrolment.id == LessonProgress.enrolment_id)
-        .where(Enrolment.cohort_id == cohort.id)
+        .where(Enrolment.cohort_id == bindparam("cohort_id"))
     )
-    for enrolment_id, lesson_id, done, best_score, quiz_passed in progress:
-        row = rows[enrolment_id]
-        row.cells[lesson_id] = Cell(bool(done), best_score, bool(quiz_passed))
-        if done and lesson_id in live:
-            row.lessons_done += 1
-    by_user = {row.user.id: row for row in rows.values()}
+
+
+@prepared
+def _roster_completions():
     # Driven from the cohort's members (the live record's unique index on user and course),
     # never from all of the course's completions, which grow with every programme year.
-    members = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
-    completions = db.session.execute(
-        select(CompletionRecord.user_id, CompletionRecord.completed_on).where(
-            CompletionRecord.user_id.in_(members),
-            CompletionRecord.course_id == cohort.course_id,
-            CompletionRecord.revoked_at.is_(None),
-        )
+    members = select(Enrolment.user_id).where(Enrolment.cohort_id == bindparam("cohort_id"))
+    return select(CompletionRecord.user_id, CompletionRecord.completed_on).where(
+        CompletionRecord.user_id.in_(members),
+        CompletionRecord.course_id == bindparam("course_id"),
+        CompletionRecord.revoked_at.is_(None),
     )
-    for user_id, completed_on in completions:
-        by_user[user_id].completed_on = completed_on
-    now = utcnow()
-    attended = db.session.execute(
+
+
+@prepared
+def _roster_attendance():
+    return (
         select(Attendance.enrolment_id, func.count(Attendance.id))
         .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == cohort.id, Attendance.present.is_(True))
+        .where(CohortSession.cohort_id == bindparam("cohort_id"), Attendance.present.is_(True))
         .group_by(Attendance.enrolment_id)
     )
-    for enrolment_id, n in attended:
-        if enrolment_id in rows:
-            rows[enrolment_id].attended = n
-    held = db.session.scalar(
-        select(func.count(CohortSession.id)).where(
-            CohortSession.cohort_id == cohort.id, CohortSession.starts_at <= now
-        )
+
+
+@prepared
+def _sessions_held():
+    return select(func.count(CohortSession.id)).where(
+        CohortSession.cohort_id == bindparam("cohort_id"),
+        CohortSession.starts_at <= bindparam("now"),
     )
-    expected = math.floor(len(live) * elapsed_share(cohort, today))
-    for row in rows.values():
-        row.behind = row.enrolment.status == "enrolled" and row.lessons_done < expected
-        row.in_order = [row.cells.get(lesson.id) for lesson in lessons]
-    return Roster(cohort, lessons, list(rows.values()), expected, held or 0)
 
 
 ROSTER_SORTS = {

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
 from academy.courses.models import Course, Lesson
+from academy.database import prepared
 from academy.enrolments.models import SEATED, Enrolment
 from academy.errors import Conflict, Invalid, NotFound
 from academy.extensions import db, utcnow
@@ -61,19 +62,27 @@ def lessons_with_progress(
 ) -> tuple[list[Lesson], dict[int, LessonProgress]]:
     """live_lessons() and progress_by_lesson() in one query, for the lesson player."""
     rows = db.session.execute(
-        select(Lesson, LessonProgress)
-        .outerjoin(
-            LessonProgress,
-            and_(
-                LessonProgress.lesson_id == Lesson.id, LessonProgress.enrolment_id == enrolment_id
-            ),
-        )
-        .where(Lesson.course_id == course_id, Lesson.retired_at.is_(None))
-        .order_by(Lesson.position, Lesson.id)
+        _lessons_with_progress(), {"course_id": course_id, "enrolment_id": enrolment_id}
     ).all()
     return [lesson for lesson, _ in rows], {
         lesson.id: progress for lesson, progress in rows if progress is not None
     }
+
+
+@prepared
+def _lessons_with_progress():
+    return (
+        select(Lesson, LessonProgress)
+        .outerjoin(
+            LessonProgress,
+            and_(
+                LessonProgress.lesson_id == Lesson.id,
+                LessonProgress.enrolment_id == bindparam("enrolment_id"),
+            ),
+        )
+        .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
+        .order_by(Lesson.position, Lesson.id)
+    )
 
 
 def progress_by_lesson(enrolment_id: int) -> dict[int, LessonProgress]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Lesson
+from academy.database import prepared
 from academy.enrolments.models import Enrolment
 from academy.extensions import db
 from academy.progress.certificates import normalise
@@ -118,9 +119,14 @@ def my_learning(user: User) -> MyLearning:
 
 
 def enrolment_for_study(enrolment_id: int) -> Enrolment | None:
-    return db.session.scalar(
+    return db.session.scalar(_enrolment_for_study(), {"enrolment_id": enrolment_id})
+
+
+@prepared
+def _enrolment_for_study():
+    return (
         select(Enrolment)
-        .where(Enrolment.id == enrolment_id)
+        .where(Enrolment.id == bindparam("enrolment_id"))
         .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
     )
 

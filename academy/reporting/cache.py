@@ -42,12 +42,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import current_app, has_request_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
+from academy.database import prepared
 from academy.extensions import db
 from academy.reporting.models import DataVersion
 
@@ -213,15 +214,17 @@ def store() -> LocalStore | RedisStore | None:
 def versions(scopes: Iterable[str]) -> tuple[str, ...] | None:
     """The scopes' current tokens (one query); None if any was never written."""
     wanted = tuple(scopes)
-    rows = {
-        row.scope: row.token
-        for row in db.session.execute(
-            select(DataVersion.scope, DataVersion.token).where(DataVersion.scope.in_(wanted))
-        )
-    }
+    rows = dict(db.session.execute(_tokens_of(), {"scopes": wanted}).all())
     if len(rows) < len(wanted):
         return None
     return tuple(rows[s] for s in wanted)
+
+
+@prepared
+def _tokens_of():
+    return select(DataVersion.scope, DataVersion.token).where(
+        DataVersion.scope.in_(bindparam("scopes", expanding=True))
+    )
 
 
 def _locale() -> str:
