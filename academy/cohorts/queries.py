@@ -18,6 +18,7 @@ from academy.courses.models import Course, Lesson
 from academy.database import prepared
 from academy.enrolments.models import SEATED, Enrolment, EnrolmentEvent
 from academy.extensions import db, utcnow
+from academy.progress.learning import live_lessons
 from academy.progress.models import CompletionRecord, LessonProgress
 
 
@@ -98,19 +99,6 @@ def _cohort_by_id(instructors: bool):
     if instructors:
         options.append(selectinload(Cohort.instructors))
     return select(Cohort).where(Cohort.id == bindparam("cohort_id")).options(*options)
-
-
-def live_lessons(course_id: int) -> list[Lesson]:
-    return list(db.session.scalars(_live_lessons(), {"course_id": course_id}))
-
-
-@prepared
-def _live_lessons():
-    return (
-        select(Lesson)
-        .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
-        .order_by(Lesson.position)
-    )
 
 
 class Seat(NamedTuple):

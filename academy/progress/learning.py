@@ -48,12 +48,15 @@ class ProgressResult:
 
 def live_lessons(course_id: int) -> list[Lesson]:
     """The course's current lessons in order (retired ones left out)."""
-    return list(
-        db.session.scalars(
-            select(Lesson)
-            .where(Lesson.course_id == course_id, Lesson.retired_at.is_(None))
-            .order_by(Lesson.position, Lesson.id)
-        )
+    return list(db.session.scalars(_live_lessons(), {"course_id": course_id}))
+
+
+@prepared
+def _live_lessons():
+    return (
+        select(Lesson)
+        .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
+        .order_by(Lesson.position, Lesson.id)
     )
 
 

@@ -69,32 +69,17 @@ def lesson_counts(enrolment_ids: list[int]) -> dict[int, tuple[int, int]]:
 def my_learning(user: User) -> MyLearning:
     """The trainee's cohorts with progress and next lesson, and their completions."""
     page = MyLearning()
-    enrolments = list(
-        db.session.scalars(
-            select(Enrolment)
-            .where(Enrolment.user_id == user.id, Enrolment.status.in_(("enrolled", "waitlisted")))
-            .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
-            .order_by(Enrolment.created_at, Enrolment.id)
-        )
-    )
+    enrolments = list(db.session.scalars(_open_enrolments(), {"user_id": user.id}))
     seated = [e for e in enrolments if e.status == "enrolled"]
     page.waitlisted = [e for e in enrolments if e.status == "waitlisted"]
     if seated:
-        course_ids = {e.cohort.course_id for e in seated}
+        course_ids = list({e.cohort.course_id for e in seated})
         lessons = defaultdict(list)
-        for lesson in db.session.scalars(
-            select(Lesson)
-            .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None))
-            .order_by(Lesson.position, Lesson.id)
-        ):
+        for lesson in db.session.scalars(_live_lessons_of(), {"course_ids": course_ids}):
             lessons[lesson.course_id].append(lesson)
         done = defaultdict(set)
-        for enrolment_id, lesson_id in db.session.execute(
-            select(LessonProgress.enrolment_id, LessonProgress.lesson_id).where(
-                LessonProgress.enrolment_id.in_([e.id for e in seated]),
-                LessonProgress.done_at.is_not(None),
-            )
-        ):
+        seated_ids = [e.id for e in seated]
+        for enrolment_id, lesson_id in db.session.execute(_done_in(), {"ids": seated_ids}):
             done[enrolment_id].add(lesson_id)
         for enrolment in seated:
             course_lessons = lessons[enrolment.cohort.course_id]
@@ -107,15 +92,55 @@ def my_learning(user: User) -> MyLearning:
                     next_lesson=next((x for x in course_lessons if x.id not in finished), None),
                 )
             )
-    page.completions = list(
-        db.session.scalars(
-            select(CompletionRecord)
-            .where(CompletionRecord.user_id == user.id)
-            .options(joinedload(CompletionRecord.course))
-            .order_by(CompletionRecord.completed_on.desc(), CompletionRecord.id.desc())
-        )
-    )
+    page.completions = list(db.session.scalars(_completions_of(), {"user_id": user.id}))
     return page
+
+
+# My learning's statements, built once (see academy.database.prepared): every trainee opens
+# the page on each visit.
+
+
+@prepared
+def _open_enrolments():
+    return (
+        select(Enrolment)
+        .where(
+            Enrolment.user_id == bindparam("user_id"),
+            Enrolment.status.in_(("enrolled", "waitlisted")),
+        )
+        .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+        .order_by(Enrolment.created_at, Enrolment.id)
+    )
+
+
+@prepared
+def _live_lessons_of():
+    return (
+        select(Lesson)
+        .where(
+            Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
+            Lesson.retired_at.is_(None),
+        )
+        .order_by(Lesson.position, Lesson.id)
+    )
+
+
+@prepared
+def _done_in():
+    return select(LessonProgress.enrolment_id, LessonProgress.lesson_id).where(
+        LessonProgress.enrolment_id.in_(bindparam("ids", expanding=True)),
+        LessonProgress.done_at.is_not(None),
+    )
+
+
+@prepared
+def _completions_of():
+    return (
+        select(CompletionRecord)
+        .where(CompletionRecord.user_id == bindparam("user_id"))
+        .options(joinedload(CompletionRecord.course))
+        .order_by(CompletionRecord.completed_on.desc(), CompletionRecord.id.desc())
+    )
 
 
 def enrolment_for_study(enrolment_id: int) -> Enrolment | None:
