@@ -55,16 +55,21 @@ def refuse_nul_characters() -> None:
     PostgreSQL text cannot hold one, so it would otherwise fail deep inside a query; no
     person types one, so a clear 400 loses nobody anything.
     """
-    message = _("Text may not contain NUL characters.")
     if _has_nul(request.args):
-        abort(400, message)
+        _refuse()
     if request.method in ("POST", "PUT", "PATCH"):
         if request.is_json:
             body = request.get_data(cache=True)
             if b"\\u0000" in body or b"\x00" in body:
-                abort(400, message)
+                _refuse()
         elif _has_nul(request.form):
-            abort(400, message)
+            _refuse()
+
+
+def _refuse():
+    # Translated only here: choosing the language loads the signed-in user, which a request
+    # for /healthz or a stylesheet has no other reason to do.
+    abort(400, _("Text may not contain NUL characters."))
 
 
 def _has_nul(values) -> bool:

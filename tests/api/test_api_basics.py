@@ -2,7 +2,7 @@
 
 from academy.auth.models import ApiToken
 from academy.extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, sign_in
 
 
 def test_me_answers_for_the_token_holder(api):
@@ -83,15 +83,23 @@ def test_unexpected_errors_are_a_json_500_that_leaks_nothing(app, api):
 
 
 def test_healthz_answers_without_a_token_or_database(client, app, monkeypatch):
-    from academy.extensions import db as database
-
-    def no_database(*_a, **_k):
-        raise AssertionError("healthz touched the database")
-
-    monkeypatch.setattr(database.session, "execute", no_database)
+    monkeypatch.setattr(db.session, "execute", _no_database)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "ok"
+
+
+def test_healthz_with_a_session_cookie_loads_nobody(client, app, monkeypatch):
+    # A browser or monitor that is signed in sends its cookie to /healthz and static files
+    # too; they must not cost a sign-in lookup.
+    sign_in(client, make_user())
+    monkeypatch.setattr(db.session, "execute", _no_database)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz?x=1").status_code == 200
+
+
+def _no_database(*_a, **_k):
+    raise AssertionError("touched the database")
 
 
 def test_openapi_document_describes_the_api(client):
