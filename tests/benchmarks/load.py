@@ -35,6 +35,7 @@ class Result:
     errors: int
     alone_p50_ms: float | None = None  # with one request in flight
     alone_p95_ms: float | None = None
+    ceiling_rps: float | None = None  # GET /healthz measured just before this endpoint
 
     @property
     def rps(self) -> float:
