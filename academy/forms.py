@@ -1,8 +1,12 @@
 """Form helpers shared by every domain."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from wtforms import SelectChoice
+
+from academy.errors import DomainError
+from academy.extensions import db
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -26,4 +30,27 @@ def show_domain_error(
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, *messages]
             placed = True
-    flash(summary if placed and summary else error.message, "error")
+    flash(str(summary) if placed and summary else error.message, "error")
+
+
+class Outcome(NamedTuple):
+    ok: bool
+    value: Any = None
+
+
+def carry_out(
+    form, action: Callable[[], Any], renames: dict[str, str] | None = None, summary=None
+) -> Outcome:
+    """Run a submitted form's service call and end the transaction either way.
+
+    Accepted: committed, and the call's answer returned. Refused (a DomainError): rolled back,
+    so nothing half-done stays, and the reasons shown beside the form's fields.
+    """
+    try:
+        value = action()
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error, renames, summary)
+        return Outcome(False)
+    db.session.commit()
+    return Outcome(True, value)

@@ -7,9 +7,8 @@ from academy.auth import bp, queries, service
 from academy.auth.forms import TokenForm, UserForm
 from academy.auth.models import ROLES, User
 from academy.auth.onboarding import invite
-from academy.errors import DomainError
 from academy.extensions import db, limiter
-from academy.forms import show_domain_error
+from academy.forms import carry_out
 from academy.permissions import current_actor, requires
 
 
@@ -55,8 +54,9 @@ def create_user():
     if not actor.has_role("admin") and "admin" in (form.roles.data or []):
         abort(403)
     if form.validate_on_submit():
-        try:
-            user = service.create_user(
+        done, user = carry_out(
+            form,
+            lambda: service.create_user(
                 actor,
                 email=form.email.data,
                 name=form.name.data,
@@ -65,12 +65,9 @@ def create_user():
                 region=form.region.data,
                 organisation=form.organisation.data,
                 partner_id=form.partner_id.data or None,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if done:
             invite(user)
             flash(_("Created %(email)s and emailed an invitation.", email=user.email), "success")
             return redirect(url_for("auth.users"))

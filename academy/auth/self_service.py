@@ -20,7 +20,7 @@ from academy.auth.models import TraineeProfile
 from academy.auth.personal_data import personal_data
 from academy.errors import Conflict, DomainError
 from academy.extensions import db, limiter
-from academy.forms import choices, show_domain_error
+from academy.forms import carry_out, choices, show_domain_error
 from academy.permissions import current_actor, public, requires
 
 
@@ -106,13 +106,8 @@ def _password_page(token: str, purpose, via: str, title: str):
         return render_template("auth/link_invalid.html"), 400
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
-            onboarding.set_new_password(user, form.password.data, via=via)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        chosen = form.password.data
+        if carry_out(form, lambda: onboarding.set_new_password(user, chosen, via=via)).ok:
             flash(_("Your password is set. Sign in with it now."), "success")
             return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
@@ -178,15 +173,13 @@ def change_password():
     user = current_actor()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            onboarding.change_password(
+        changed = carry_out(
+            form,
+            lambda: onboarding.change_password(
                 user, form.current.data, form.password.data, keep_session=user.get_id()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if changed.ok:
             flash(_("Your password is changed; your other sessions are signed out."), "success")
             return redirect(url_for("auth.profile"))
     trainee_profile = db.session.get(TraineeProfile, user.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from academy.auth.models import User, UserRole
@@ -14,9 +15,8 @@ from academy.cohorts.queries import load_cohort
 from academy.cohorts.views.common import managed_cohort, trainee_in
 from academy.courses.models import Course
 from academy.enrolments import service as enrolments
-from academy.errors import DomainError
 from academy.extensions import db
-from academy.forms import choices, show_domain_error
+from academy.forms import carry_out, choices
 from academy.partners.models import Partner
 from academy.permissions import current_actor, require, requires
 from academy.progress.service import record_manual_completion
@@ -45,8 +45,8 @@ def _choices(form: CohortForm) -> dict[str, Course]:
     return courses
 
 
-def _show_errors(form, error: DomainError) -> None:
-    show_domain_error(form, error, FORM_FIELDS, _("Please correct the marked fields."))
+# How a refused cohort is shown: the service's field names on the form's, and one summary.
+SHOWN = (FORM_FIELDS, _l("Please correct the marked fields."))
 
 
 def _values(form: CohortForm, courses: dict[str, Course]) -> dict:
@@ -70,13 +70,10 @@ def create():
     form = CohortForm()
     courses = _choices(form)
     if form.validate_on_submit():
-        try:
-            cohort = service.create_cohort(current_actor(), **_values(form, courses))
-        except DomainError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
+        done, cohort = carry_out(
+            form, lambda: service.create_cohort(current_actor(), **_values(form, courses)), *SHOWN
+        )
+        if done:
             flash(_("Cohort %(code)s created.", code=cohort.code), "success")
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=None), 422 if form.errors else 200
@@ -99,16 +96,13 @@ def edit(cohort_id: int):
     )
     courses = _choices(form)
     if form.validate_on_submit():
-        try:
-            service.update_cohort(current_actor(), cohort, **_values(form, courses))
-        except DomainError as error:
-            db.session.rollback()
-            cohort = managed_cohort(cohort_id, instructors=True)
-            _show_errors(form, error)
-        else:
-            db.session.commit()
+        values = _values(form, courses)
+        if carry_out(
+            form, lambda: service.update_cohort(current_actor(), cohort, **values), *SHOWN
+        ).ok:
             flash(_("Cohort %(code)s saved.", code=cohort.code), "success")
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+        cohort = managed_cohort(cohort_id, instructors=True)  # as it stands, after the rollback
     status = 422 if form.errors else 200
     return render_template("cohorts/form.html", form=form, cohort=cohort), status
 

@@ -16,9 +16,8 @@ from academy.cohorts.forms import SessionForm
 from academy.cohorts.models import CohortSession
 from academy.cohorts.timetable import delete_session, record_attendance, save_session
 from academy.cohorts.views.common import managed_cohort
-from academy.errors import DomainError
 from academy.extensions import db
-from academy.forms import show_domain_error
+from academy.forms import carry_out
 from academy.permissions import current_actor, public, requires
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # Shenzhen and Hong Kong keep the same clock
@@ -33,7 +32,7 @@ def _session_of(cohort, session_id: int) -> CohortSession:
 
 
 def _save(cohort, form: SessionForm, session: CohortSession | None) -> bool:
-    try:
+    def save():
         save_session(
             current_actor(),
             cohort,
@@ -45,12 +44,8 @@ def _save(cohort, form: SessionForm, session: CohortSession | None) -> bool:
             meeting_url=form.meeting_url.data or "",
             session=session,
         )
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error, {"starts_at": "starts", "ends_at": "ends"})
-        return False
-    db.session.commit()
-    return True
+
+    return carry_out(form, save, {"starts_at": "starts", "ends_at": "ends"}).ok
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions", methods=["GET", "POST"])

@@ -5,9 +5,8 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from academy.errors import DomainError
 from academy.extensions import db
-from academy.forms import show_domain_error
+from academy.forms import carry_out
 from academy.partners import bp, queries, service
 from academy.partners.forms import IssueReportForm, PartnerForm, PartnerUserForm
 from academy.partners.models import Partner
@@ -38,15 +37,13 @@ def index():
 def create():
     form = PartnerForm()
     if form.validate_on_submit():
-        try:
-            partner = service.create_partner(
+        done, partner = carry_out(
+            form,
+            lambda: service.create_partner(
                 current_actor(), name=form.name.data, kind=form.kind.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if done:
             flash(_("Partner created."), "success")
             return redirect(url_for("partners.detail", partner_id=partner.id))
     status = 422 if form.errors else 200
@@ -59,15 +56,13 @@ def edit(partner_id: int):
     partner = _partner_or_404(partner_id)
     form = PartnerForm(obj=partner)
     if form.validate_on_submit():
-        try:
-            service.update_partner(
+        saved = carry_out(
+            form,
+            lambda: service.update_partner(
                 current_actor(), partner, name=form.name.data, kind=form.kind.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved.ok:
             flash(_("Partner saved."), "success")
             return redirect(url_for("partners.detail", partner_id=partner_id))
     status = 422 if form.errors else 200
@@ -95,15 +90,13 @@ def new_user(partner_id: int):
     partner = _partner_or_404(partner_id)
     form = PartnerUserForm()
     if form.validate_on_submit():
-        try:
-            service.create_partner_user(
+        created = carry_out(
+            form,
+            lambda: service.create_partner_user(
                 current_actor(), partner, email=form.email.data, name=form.name.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if created.ok:
             flash(_("Partner user created."), "success")
             return redirect(url_for("partners.detail", partner_id=partner.id))
     status = 422 if form.errors else 200
