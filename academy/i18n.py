@@ -3,6 +3,8 @@
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 # Browser language tags and the catalogue each maps to.
 _TAGS = {
@@ -81,6 +83,31 @@ def register_form_translations(app: Flask) -> None:
         # context serves several (tests, scripts): each request chooses again.
         g.pop("_flask_babel", None)
         request.wtforms_translations = _FORM_MESSAGES
+
+
+def template_gettext() -> dict:
+    """`_`, `gettext` and `ngettext` for one page, bound to its catalogue.
+
+    Flask-Babel's template functions find the catalogue again on every call (about 25 us
+    each); a page calls them dozens of times. These behave as Jinja's "newstyle" gettext
+    (variables formatted in, escaped when the template autoescapes) and are handed to each
+    render by a context processor, so a page rendered in another language (mail, under
+    force_locale) binds that language's catalogue.
+    """
+    translations = get_translations()
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables):
+        text = translations.ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def N_(string: str) -> str:

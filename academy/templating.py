@@ -9,7 +9,7 @@ from flask_babel import format_date, format_decimal, format_percent, get_locale,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from academy.i18n import HTML_LANG, register_form_translations
+from academy.i18n import HTML_LANG, register_form_translations, template_gettext
 from academy.permissions import allowed
 
 # (endpoint, label, permission) for the main navigation; an entry shows only when its
@@ -163,6 +163,7 @@ def register_template_helpers(app: Flask) -> None:
         ]
         locale = str(get_locale() or "en")
         return {
+            **template_gettext(),
             "nav_items": nav,
             "can": lambda action: allowed(user, action),
             "html_lang": HTML_LANG.get(locale, "en"),

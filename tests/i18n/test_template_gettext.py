@@ -1,0 +1,42 @@
+"""The pages' own `_` and `ngettext` say exactly what Flask-Babel's would."""
+
+import flask_babel
+import pytest
+from flask import render_template_string
+
+LOCALES = ("en", "zh_Hans", "zh_Hant")
+SOURCE = (
+    '{{ _("Sign in") }}|{{ _("Lesson %(n)d of %(total)d", n=2, total=5) }}|'
+    '{{ _("Pass mark: %(mark)d%%. You may try as often as you like; your best score counts.",'
+    " mark=80) }}|"
+    '{{ ngettext("%(num)d course", "%(num)d courses", 1) }}|'
+    '{{ ngettext("%(num)d course", "%(num)d courses", 7) }}|'
+    '{{ _("Created %(email)s and emailed an invitation.", email=hostile) }}|'
+    '{{ _("The year\'s target") }}|{{ _("not in any catalogue: it\'s %%") }}'
+)
+HOSTILE = '<b>"x"&</b>@example.com'
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_page_gettext_matches_flask_babel(app, locale, autoescape):
+    source = SOURCE if autoescape else "{% autoescape false %}" + SOURCE + "{% endautoescape %}"
+    with app.test_request_context("/"), flask_babel.force_locale(locale):
+        # Rendered bare, a template uses the functions Flask-Babel installed; through Flask,
+        # the context processor's, bound to this page's catalogue.
+        expected = app.jinja_env.from_string(source).render(hostile=HOSTILE)
+        shown = render_template_string(source, hostile=HOSTILE)
+    assert shown == expected
+    assert ("&lt;b&gt;" in shown) is autoescape
+    if locale != "en":
+        assert "Sign in|" not in shown
+
+
+def test_a_page_rendered_in_another_language_uses_that_catalogue(app):
+    # Mail goes out in its recipient's language from within someone else's request.
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = render_template_string('{{ _("Sign in") }}')
+        with flask_babel.force_locale("zh_Hant"):
+            chinese = render_template_string('{{ _("Sign in") }}')
+            assert chinese == flask_babel.gettext("Sign in")
+    assert english == "Sign in" and chinese != english
