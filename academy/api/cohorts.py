@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from academy.auth.models import User
 from academy.cohorts import queries, service
+from academy.cohorts import roster as rosters
 from academy.cohorts.export import api_table, roster_records
 from academy.cohorts.models import DELIVERIES, MAX_CAPACITY, POLICIES
 from academy.cohorts.permissions import can_manage_cohort
@@ -213,7 +214,7 @@ def enrol(body, cohort_id):
 def roster(args, cohort_id):
     """Everyone in the cohort with their progress; `?format=csv` for a download."""
     cohort = _visible_cohort(cohort_id)
-    matrix = queries.roster(cohort)
+    matrix = rosters.roster(cohort)
     if args["format"] == "csv":
         header, rows = api_table(matrix)
         return csv_response(f"roster-{cohort.code}.csv", header, rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from academy.cohorts.queries import Roster
+from academy.cohorts.roster import Roster
 from academy.templating import label
 
 API_COLUMNS = (

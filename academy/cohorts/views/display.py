@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from academy.cohorts import bp, queries
+from academy.cohorts import roster as rosters
 from academy.cohorts.export import matrix_table
 from academy.cohorts.forms import CompletionForm, MoveForm, WithdrawForm
 from academy.cohorts.permissions import manages_all
@@ -20,6 +21,7 @@ from academy.extensions import db
 from academy.forms import choices
 from academy.partners.models import Partner
 from academy.permissions import current_actor, requires
+from academy.progress.learning import live_lessons
 
 PER_PAGE = 25
 
@@ -78,13 +80,13 @@ def detail(cohort_id: int):
 
 
 def _roster_view(cohort):
-    matrix = queries.roster(cohort)
+    matrix = rosters.roster(cohort)
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     behind = request.args.get("behind") == "1"
     sort = request.args.get("sort", "name")
-    sort = sort if sort in queries.ROSTER_SORTS else "name"
-    rows = queries.filter_roster(matrix.rows, status=status, behind=behind, sort=sort)
+    sort = sort if sort in rosters.ROSTER_SORTS else "name"
+    rows = rosters.filter_roster(matrix.rows, status=status, behind=behind, sort=sort)
     return matrix, rows, {"status": status, "behind": behind, "sort": sort}
 
 
@@ -101,7 +103,7 @@ def roster(cohort_id: int):
         rows=rows,
         chosen=chosen,
         statuses=STATUSES,
-        sorts=queries.ROSTER_SORTS,
+        sorts=rosters.ROSTER_SORTS,
     )
 
 
@@ -136,7 +138,7 @@ def trainee(cohort_id: int, enrolment_id: int):
         cohort=cohort,
         enrolment=enrolment,
         person=person,
-        lessons=queries.live_lessons(cohort.course_id),
+        lessons=live_lessons(cohort.course_id),
         progress=queries.trainee_progress(enrolment.id),
         history=queries.trainee_history(enrolment.id),
         attendance=queries.session_attendance(cohort.id, enrolment.id),
