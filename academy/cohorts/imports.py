@@ -1,16 +1,12 @@
 """Bulk enrolment from a CSV: check every row, preview the outcome, then apply all or nothing.
 
-The file's header is exactly `email,name,kind,region,organisation,consent_share`. Rows are
-numbered as a spreadsheet numbers them (the header is row 1). Applying runs in the caller's
-transaction with bulk INSERTs, so ten thousand rows take a few seconds, and any failure rolls
-back everything.
+The file's header is exactly `email,name,kind,region,organisation,consent_share`; its rows
+are read and checked in import_rows. Applying runs in the caller's transaction with bulk
+INSERTs, so ten thousand rows take a few seconds, and any failure rolls back everything.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,35 +18,32 @@ from sqlalchemy import func, insert, select, update
 
 from academy.audit.models import AuditEvent
 from academy.audit.service import record
-from academy.auth.models import KINDS, REGIONS, ConsentEvent, TraineeProfile, User, UserRole
-from academy.cohorts.encodings import Decoded, ImportFileError, read_text
+from academy.auth.models import ConsentEvent, TraineeProfile, User, UserRole
+from academy.cohorts.encodings import ImportFileError
+from academy.cohorts.import_rows import HEADER, MAX_BYTES, ImportRow, decode, parse, read
 from academy.cohorts.models import Cohort
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment, EnrolmentEvent
 from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
 
-HEADER = ("email", "name", "kind", "region", "organisation", "consent_share")
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
 CHUNK = 1000
-TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
-EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 Progress = Callable[[str], None]
 
-
-@dataclass
-class ImportRow:
-    row: int
-    email: str
-    name: str
-    kind: str
-    region: str
-    organisation: str | None
-    consent: bool
-    user_id: int | None = None  # an existing account matched by email
-    enrolment_id: int | None = None  # a withdrawn enrolment to re-use
+# What callers use; reading and checking rows lives in import_rows.
+__all__ = [
+    "HEADER",
+    "MAX_BYTES",
+    "ImportFileError",
+    "ImportPlan",
+    "ImportRow",
+    "apply",
+    "decode",
+    "parse",
+    "plan",
+    "read",
+]
 
 
 @dataclass
@@ -68,125 +61,6 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def read(data: bytes) -> Decoded:
-    """The upload as text and the encoding it was read in, or ImportFileError."""
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
-        )
-    return read_text(data)
-
-
-def decode(data: bytes) -> str:
-    return read(data).text
-
-
-def _norm(value: str) -> str:
-    return value.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _check_row(number: int, cells: list[str]) -> tuple[ImportRow | None, list[str]]:
-    if len(cells) != len(HEADER):
-        return None, [
-            _("has %(n)s columns; expected %(expected)s", n=len(cells), expected=len(HEADER))
-        ]
-    email, name, kind, region, organisation, consent = (c.strip() for c in cells)
-    email = email.lower()
-    problems = []
-    if not EMAIL.match(email) or len(email) > 254:
-        problems.append(
-            _("“%(email)s” is not a valid email address", email=email)
-            if email
-            else _("email is missing")
-        )
-    if not name:
-        problems.append(_("name is missing"))
-    elif len(name) > 120:
-        problems.append(_("name is longer than 120 characters"))
-    if _norm(kind) not in KINDS:
-        problems.append(
-            _("unknown kind “%(kind)s” (use %(known)s)", kind=kind, known=" or ".join(KINDS))
-        )
-    if _norm(region) not in REGIONS:
-        problems.append(
-            _(
-                "unknown region “%(region)s” (use %(known)s)",
-                region=region,
-                known=", ".join(REGIONS),
-            )
-        )
-    if len(organisation) > 200:
-        problems.append(_("organisation is longer than 200 characters"))
-    if consent.lower() not in TRUE | FALSE:
-        problems.append(
-            _("consent_share “%(value)s” must be true/false, yes/no or 1/0", value=consent)
-        )
-    if problems:
-        return None, problems
-    return (
-        ImportRow(
-            number,
-            email,
-            name,
-            _norm(kind),
-            _norm(region),
-            organisation or None,
-            consent.lower() in TRUE,
-        ),
-        [],
-    )
-
-
-def parse(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
-    """Every well-formed row, and (row number, reason) for each bad one."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise ImportFileError(f"Row 1: {error}.") from None
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
-    if [h.strip().lower() for h in header] != list(HEADER):
-        raise ImportFileError(
-            _("Row 1: the header must be exactly “%(header)s”.", header=",".join(HEADER))
-        )
-    rows: list[ImportRow] = []
-    errors: list[tuple[int, str]] = []
-    first_seen: dict[str, int] = {}
-    number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append((reader.line_num, str(error)))
-            break
-        number += 1
-        if not any(c.strip() for c in cells):
-            continue  # blank lines are skipped, but still counted
-        if len(rows) + len(errors) >= MAX_ROWS:
-            raise ImportFileError(_("The file has more than %(n)s rows; split it.", n=MAX_ROWS))
-        row, problems = _check_row(number, cells)
-        if row is not None and row.email in first_seen:
-            problems = [
-                _(
-                    "duplicate email %(email)s (also on row %(row)s)",
-                    email=row.email,
-                    row=first_seen[row.email],
-                )
-            ]
-            row = None
-        if row is None:
-            errors.extend((number, p) for p in problems)
-            continue
-        first_seen[row.email] = number
-        rows.append(row)
-    if not rows and not errors:
-        raise ImportFileError(_("The file has a header but no rows."))
-    return rows, errors
 
 
 def _chunks(items: list, size: int = CHUNK):
