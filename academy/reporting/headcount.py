@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, Select, distinct, extract, func, literal, 
 from academy.auth.models import KINDS, REGIONS, TraineeProfile
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course, Track
+from academy.database import prepared
 from academy.extensions import db
 from academy.partners.models import Partner
 from academy.progress.models import CompletionRecord
@@ -243,11 +244,23 @@ def months(start: date, end: date, *, filters: Filters = Filters()) -> list[int]
 
 def track_names() -> dict[str, str]:
     """{slug: name} of every track, for complete by_track objects and filter choices."""
-    rows = db.session.execute(select(Track.slug, Track.name).order_by(Track.name))
+    rows = db.session.execute(_tracks())
     # Names are stored in English; pages show them in the reader's language (the API reads English).
-    return {row.slug: _(row.name) for row in rows}
+    return {slug: _(name) for slug, name in rows}
 
 
 def partner_names() -> dict[int, str]:
-    rows = db.session.execute(select(Partner.id, Partner.name).order_by(Partner.name))
-    return {row.id: row.name for row in rows}
+    return dict(db.session.execute(_partners()).all())
+
+
+# Every dashboard request lists both for its filters; built once (academy.database.prepared).
+
+
+@prepared
+def _tracks():
+    return select(Track.slug, Track.name).order_by(Track.name)
+
+
+@prepared
+def _partners():
+    return select(Partner.id, Partner.name).order_by(Partner.name)
