@@ -1,15 +1,18 @@
 """`academy demo`: the academy a newcomer sees after `make run`."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from academy.auth.models import User
-from academy.demo import small
+from academy.auth.models import User, UserRole
+from academy.courses.sync import sync_courses
+from academy.demo import small, synthetic
 from academy.enrolments.models import Enrolment
 from academy.extensions import db
-from academy.progress.models import CompletionRecord
+from academy.progress.models import CompletionRecord, LessonProgress
 
 
 @pytest.mark.slow
@@ -46,3 +49,37 @@ def test_demo_loads_every_role_and_a_year_of_completions_once(app, client):
     assert second.exit_code == 0
     assert "already loaded" in second.output
     assert db.session.scalar(select(func.count(User.id))) == users
+
+
+def test_synthetic_academy_reads_back_as_the_app_writes_it(app):
+    sync_courses(Path(app.root_path).parent / "courses")
+    assert synthetic.generate(400).startswith("400 trainees")
+    db.session.commit()
+    generated = User.email.like("%@scale.academy.example")
+    trainees = select(func.count(UserRole.user_id)).join(User).where(generated)
+    assert db.session.scalar(trainees.where(UserRole.role == "trainee")) == 400
+
+    # Rows went in through the driver: their dates must read back as the ORM's own do,
+    # and compare in SQL as the ORM's do (SQLite compares the stored text).
+    row = db.session.scalars(select(LessonProgress).order_by(LessonProgress.id.desc())).first()
+    assert row.done_at.tzinfo is not None and row.done_at.utcoffset().total_seconds() == 0
+    if db.engine.dialect.name == "sqlite":
+        stored = db.session.execute(
+            text("SELECT done_at, last_activity_at FROM lesson_progress WHERE id = :id"),
+            {"id": row.id},
+        ).one()
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", v) for v in stored)
+    moments = db.session.scalars(select(LessonProgress.last_activity_at)).all()
+    middle = sorted(moments)[len(moments) // 2]
+    later = select(func.count(LessonProgress.id)).where(LessonProgress.last_activity_at > middle)
+    assert db.session.scalar(later) == sum(1 for m in moments if m > middle)
+    record = db.session.scalars(select(CompletionRecord).order_by(CompletionRecord.id)).first()
+    assert isinstance(record.completed_on, date) and record.issued_at.tzinfo is not None
+    seat = db.session.get(Enrolment, db.session.scalar(select(func.max(Enrolment.id))))
+    assert seat.queued_at.tzinfo is not None
+
+    # Ids were given explicitly: the app's own inserts must still get fresh ones.
+    db.session.add(User(email="after@academy.example", name="After"))
+    db.session.commit()
+
+    assert synthetic.generate(400) == "already generated (nothing added)"
