@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -55,34 +55,6 @@ def live_lessons(course_id: int) -> list[Lesson]:
 def _live_lessons():
     return (
         select(Lesson)
-        .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
-        .order_by(Lesson.position, Lesson.id)
-    )
-
-
-def lessons_with_progress(
-    course_id: int, enrolment_id: int
-) -> tuple[list[Lesson], dict[int, LessonProgress]]:
-    """live_lessons() and progress_by_lesson() in one query, for the lesson player."""
-    rows = db.session.execute(
-        _lessons_with_progress(), {"course_id": course_id, "enrolment_id": enrolment_id}
-    ).all()
-    return [lesson for lesson, _ in rows], {
-        lesson.id: progress for lesson, progress in rows if progress is not None
-    }
-
-
-@prepared
-def _lessons_with_progress():
-    return (
-        select(Lesson, LessonProgress)
-        .outerjoin(
-            LessonProgress,
-            and_(
-                LessonProgress.lesson_id == Lesson.id,
-                LessonProgress.enrolment_id == bindparam("enrolment_id"),
-            ),
-        )
         .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
         .order_by(Lesson.position, Lesson.id)
     )

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
@@ -153,6 +153,43 @@ def _enrolment_for_study():
         select(Enrolment)
         .where(Enrolment.id == bindparam("enrolment_id"))
         .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
+    )
+
+
+def lesson_player(
+    enrolment_id: int,
+) -> tuple[Enrolment | None, list[Lesson], dict[int, LessonProgress]]:
+    """For the lesson page, in one query: the enrolment (its cohort and course loaded), the
+    course's live lessons in order, and this enrolment's progress in them by lesson id.
+
+    No enrolment when there is none with that id, or its course has no live lesson.
+    """
+    rows = db.session.execute(_lesson_player(), {"enrolment_id": enrolment_id}).all()
+    if not rows:
+        return None, [], {}
+    lessons = [lesson for _enrolment, lesson, _progress in rows]
+    progress = {lesson.id: row for _enrolment, lesson, row in rows if row is not None}
+    return rows[0][0], lessons, progress
+
+
+@prepared
+def _lesson_player():
+    # One round trip instead of two: it is the busiest page, and on PostgreSQL each is a trip
+    # to another process.
+    return (
+        select(Enrolment, Lesson, LessonProgress)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Lesson, and_(Lesson.course_id == Cohort.course_id, Lesson.retired_at.is_(None)))
+        .outerjoin(
+            LessonProgress,
+            and_(
+                LessonProgress.lesson_id == Lesson.id,
+                LessonProgress.enrolment_id == Enrolment.id,
+            ),
+        )
+        .where(Enrolment.id == bindparam("enrolment_id"))
+        .options(contains_eager(Enrolment.cohort).joinedload(Cohort.course))
+        .order_by(Lesson.position, Lesson.id)
     )
 
 

@@ -9,7 +9,6 @@ from academy.permissions import current_actor, require, requires
 from academy.progress import bp, queries
 from academy.progress.forms import LessonForm
 from academy.progress.learning import (
-    lessons_with_progress,
     live_lessons,
     progress_by_lesson,
     public_quiz,
@@ -59,8 +58,8 @@ def _answers_from_form(quiz: dict) -> dict:
 @bp.route("/learning/<int:enrolment_id>/<lesson_slug>", methods=["GET", "POST"])
 @requires("learning.own")
 def lesson(enrolment_id, lesson_slug):
-    enrolment = _load(enrolment_id)
-    lessons, progress = lessons_with_progress(enrolment.cohort.course_id, enrolment.id)
+    enrolment, lessons, progress = queries.lesson_player(enrolment_id)
+    require(enrolment is not None and can_study(current_actor(), enrolment))
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
     require(index is not None)
     current = lessons[index]
