@@ -143,19 +143,6 @@ def _completions_of():
     )
 
 
-def enrolment_for_study(enrolment_id: int) -> Enrolment | None:
-    return db.session.scalar(_enrolment_for_study(), {"enrolment_id": enrolment_id})
-
-
-@prepared
-def _enrolment_for_study():
-    return (
-        select(Enrolment)
-        .where(Enrolment.id == bindparam("enrolment_id"))
-        .options(joinedload(Enrolment.cohort).joinedload(Cohort.course))
-    )
-
-
 def lesson_player(
     enrolment_id: int,
 ) -> tuple[Enrolment | None, list[Lesson], dict[int, LessonProgress]]:

@@ -9,7 +9,6 @@ from academy.permissions import current_actor, require, requires
 from academy.progress import bp, queries
 from academy.progress.forms import LessonForm
 from academy.progress.learning import (
-    live_lessons,
     progress_by_lesson,
     public_quiz,
     record_progress,
@@ -26,20 +25,18 @@ def my_learning():
     return render_template("progress/my_learning.html", page=page)
 
 
-def _load(enrolment_id: int):
-    enrolment = queries.enrolment_for_study(enrolment_id)
+def _study(enrolment_id: int):
+    """The enrolment, its live lessons and its progress, if the signed-in person studies it."""
+    enrolment, lessons, progress = queries.lesson_player(enrolment_id)
     require(enrolment is not None and can_study(current_actor(), enrolment))
-    return enrolment
+    return enrolment, lessons, progress
 
 
 @bp.get("/learning/<int:enrolment_id>")
 @requires("learning.own")
 def continue_learning(enrolment_id):
     """Straight to the first lesson not yet done (or the first, once all are)."""
-    enrolment = _load(enrolment_id)
-    lessons = live_lessons(enrolment.cohort.course_id)
-    require(bool(lessons))
-    progress = progress_by_lesson(enrolment.id)
+    enrolment, lessons, progress = _study(enrolment_id)
     lesson = next((x for x in lessons if not getattr(progress.get(x.id), "done_at", None)), None)
     slug = (lesson or lessons[0]).slug
     return redirect(url_for("progress.lesson", enrolment_id=enrolment.id, lesson_slug=slug))
@@ -58,8 +55,7 @@ def _answers_from_form(quiz: dict) -> dict:
 @bp.route("/learning/<int:enrolment_id>/<lesson_slug>", methods=["GET", "POST"])
 @requires("learning.own")
 def lesson(enrolment_id, lesson_slug):
-    enrolment, lessons, progress = queries.lesson_player(enrolment_id)
-    require(enrolment is not None and can_study(current_actor(), enrolment))
+    enrolment, lessons, progress = _study(enrolment_id)
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
     require(index is not None)
     current = lessons[index]
