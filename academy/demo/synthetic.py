@@ -52,7 +52,8 @@ def _bulk(model_or_table, rows: list[dict]) -> None:
 
     SQLAlchemy's per-value conversions (the UTC datetime type, SQLite's datetime strings) cost
     more than the inserts for a million rows; the values here are already UTC, so they are
-    handed over as each backend stores them.
+    handed over as each backend stores them. On SQLite the rows' dates are rewritten in
+    place as text: callers read only ids from rows they have inserted.
     """
     if not rows:
         return
