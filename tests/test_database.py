@@ -1,8 +1,13 @@
 """Engine settings per backend (academy/database.py)."""
 
-from sqlalchemy import text
+from contextlib import contextmanager
 
+from sqlalchemy import event, select, text, update
+
+from academy.auth.models import User
+from academy.database import _end_reads_with_commit, only_read
 from academy.extensions import db
+from tests import factories
 
 
 def test_each_connection_gets_its_backends_settings(app):
@@ -14,3 +19,76 @@ def test_each_connection_gets_its_backends_settings(app):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
         # WAL needs a file; the suite's database is one.
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+@contextmanager
+def _endings():
+    """The ways transactions end while the block runs: "commit" or "rollback", in order."""
+    seen: list[str] = []
+
+    def on_commit(_connection):
+        seen.append("commit")
+
+    def on_rollback(_connection):
+        seen.append("rollback")
+
+    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "rollback", on_rollback)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "rollback", on_rollback)
+
+
+def _name_of(user_id: int) -> str:
+    return db.session.execute(select(User.name).where(User.id == user_id)).scalar_one()
+
+
+def test_a_page_that_only_read_ends_with_commit(client, login_as):
+    # psycopg forgets its prepared statements at each ROLLBACK; a COMMIT keeps them.
+    login_as("trainee")
+    with _endings() as seen:
+        assert client.get("/learning").status_code == 200
+    assert seen == ["commit"]
+
+
+def test_a_post_is_never_committed_for_it(client, login_as):
+    login_as("trainee")
+    with _endings() as seen:
+        # Refused after reading only (the sign-in lookup, then no such enrolment).
+        assert client.post("/learning/999999/no-such-lesson").status_code == 404
+    assert "commit" not in seen
+
+
+def test_a_get_that_wrote_without_committing_is_not_saved(app):
+    user = factories.make_user(name="Before")
+    db.session.commit()
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(update(User).where(User.id == user.id).values(name="Written"))
+        assert not only_read(db.session())
+        _end_reads_with_commit(None)
+        db.session.rollback()
+    assert _name_of(user.id) == "Before"
+
+
+def test_unsaved_changes_in_a_get_are_not_saved(app):
+    user = factories.make_user(name="Before")
+    db.session.commit()
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(select(User.id)).all()
+        user.name = "Changed in memory"
+        assert not only_read(db.session())
+        _end_reads_with_commit(None)
+        db.session.rollback()
+    assert _name_of(user.id) == "Before"
+
+
+def test_a_get_that_failed_is_not_committed(app):
+    factories.make_user()
+    db.session.commit()
+    with app.test_request_context("/", method="GET"), _endings() as seen:
+        db.session.execute(select(User.id)).all()
+        assert only_read(db.session())
+        _end_reads_with_commit(RuntimeError("the view failed"))
+    assert seen == []
