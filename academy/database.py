@@ -58,7 +58,8 @@ def _on_connect(dbapi_connection, _record) -> None:
 
 
 def _on_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+    # Straight to the driver: through SQLAlchemy's execute this cost 30 µs, a sixtieth of a page.
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 
 def _forget_writes(connection) -> None:
@@ -66,7 +67,7 @@ def _forget_writes(connection) -> None:
 
 
 def _note_writes(connection, _cursor, statement: str, *_args) -> None:
-    if not statement.lstrip()[:6].upper().startswith(("SELECT", "BEGIN")):
+    if not statement.lstrip()[:6].upper().startswith("SELECT"):
         connection.info[WROTE] = True
 
 

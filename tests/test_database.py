@@ -1,11 +1,12 @@
 """Engine settings per backend (academy/database.py)."""
 
+import sqlite3
 from contextlib import contextmanager
 
 from sqlalchemy import event, select, text, update
 
 from academy.auth.models import User
-from academy.database import _end_reads_with_commit, only_read
+from academy.database import _end_reads_with_commit, _on_begin, only_read
 from academy.extensions import db
 from tests import factories
 
@@ -92,3 +93,30 @@ def test_a_get_that_failed_is_not_committed(app):
         assert only_read(db.session())
         _end_reads_with_commit(RuntimeError("the view failed"))
     assert seen == []
+
+
+def _write_lock_is_free(database_url: str) -> bool:
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return False
+    else:
+        other.rollback()
+        return True
+    finally:
+        other.close()
+
+
+def test_on_sqlite_a_request_that_may_write_takes_the_write_lock_first(app, database_url):
+    if db.engine.dialect.name != "sqlite":
+        assert not event.contains(db.engine, "begin", _on_begin)
+        return
+    db.session.commit()
+    for method, locks in (("GET", False), ("POST", True)):
+        with app.test_request_context("/", method=method):
+            db.session.execute(select(1)).all()
+            assert _write_lock_is_free(database_url) is not locks, method
+            db.session.rollback()
+    assert _write_lock_is_free(database_url)
