@@ -25,18 +25,19 @@ def my_learning():
     return render_template("progress/my_learning.html", page=page)
 
 
-def _study(enrolment_id: int):
+def _study(enrolment_id: int) -> queries.LessonPlayer:
     """The enrolment, its live lessons and its progress, if the signed-in person studies it."""
-    enrolment, lessons, progress = queries.lesson_player(enrolment_id)
-    require(enrolment is not None and can_study(current_actor(), enrolment))
-    return enrolment, lessons, progress
+    player = queries.lesson_player(enrolment_id)
+    require(player is not None and can_study(current_actor(), player.enrolment))
+    return player
 
 
 @bp.get("/learning/<int:enrolment_id>")
 @requires("learning.own")
 def continue_learning(enrolment_id):
     """Straight to the first lesson not yet done (or the first, once all are)."""
-    enrolment, lessons, progress = _study(enrolment_id)
+    player = _study(enrolment_id)
+    enrolment, lessons, progress = player.enrolment, player.lessons, player.progress
     lesson = next((x for x in lessons if not getattr(progress.get(x.id), "done_at", None)), None)
     slug = (lesson or lessons[0]).slug
     return redirect(url_for("progress.lesson", enrolment_id=enrolment.id, lesson_slug=slug))
@@ -55,7 +56,8 @@ def _answers_from_form(quiz: dict) -> dict:
 @bp.route("/learning/<int:enrolment_id>/<lesson_slug>", methods=["GET", "POST"])
 @requires("learning.own")
 def lesson(enrolment_id, lesson_slug):
-    enrolment, lessons, progress = _study(enrolment_id)
+    player = _study(enrolment_id)
+    enrolment, lessons, progress = player.enrolment, player.lessons, player.progress
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
     require(index is not None)
     current = lessons[index]
@@ -86,7 +88,7 @@ def lesson(enrolment_id, lesson_slug):
     return render_template(
         "progress/lesson.html",
         enrolment=enrolment,
-        course=enrolment.cohort.course,
+        course=player.course,
         lessons=lessons,
         lesson=current,
         previous=lessons[index - 1] if index > 0 else None,
