@@ -29,6 +29,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'academy.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A streaming replica for the report pages' reads (academy.database.reads_replica).
+    ACADEMY_REPLICA_URL = os.environ.get("ACADEMY_REPLICA_URL", "")
     ACADEMY_SUPPRESSION_THRESHOLD = _int("ACADEMY_SUPPRESSION_THRESHOLD", 5)
     ACADEMY_DEFAULT_TARGET = _int("ACADEMY_DEFAULT_TARGET", 4000)
     ACADEMY_OUTBOX = os.environ.get("ACADEMY_OUTBOX", str(INSTANCE_DIR / "outbox"))

@@ -41,6 +41,10 @@ def configure_settings(app: Flask, overrides: Mapping) -> None:
     settings = config_for(env)
     app.config.from_object(settings)
     app.config.update(overrides)
+    if app.config.get("ACADEMY_REPLICA_URL"):
+        from academy.extensions import REPLICA
+
+        app.config["SQLALCHEMY_BINDS"] = {REPLICA: app.config["ACADEMY_REPLICA_URL"]}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key()
 

@@ -17,10 +17,10 @@ that wrote, failed, or left unsaved changes in the session still rolls back.
 """
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, wraps
 from typing import TypeVar
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -99,15 +99,34 @@ def _on_connect_postgresql(dbapi_connection, _record) -> None:
     dbapi_connection.commit()  # a SET inside a transaction that rolls back would be undone
 
 
+def reads_replica(view: Callable[..., T]) -> Callable[..., T]:
+    """The view's SELECTs go to ACADEMY_REPLICA_URL's replica, when there is one.
+
+    For the report pages: aggregates over the whole academy that may be a moment behind the
+    primary (replication lag), never a record someone just changed and expects to see. The
+    signed-in user is looked up before the view, on the primary; the view's writes go there
+    too. The report cache reads its version tokens from the replica as well, so a cached
+    figure is always filed under the data it was computed from.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.reads_replica = True
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def configure_engine(app: Flask) -> None:
     with app.app_context():
-        engine = db.engine
-    event.listen(engine, "begin", _forget_writes)
-    event.listen(engine, "before_cursor_execute", _note_writes)
+        engines = list(db.engines.values())
     # Teardown-request functions run before Flask-SQLAlchemy closes the session.
     app.teardown_request(_end_reads_with_commit)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _on_connect)
-        event.listen(engine, "begin", _on_begin)
-    elif engine.dialect.name == "postgresql":
-        event.listen(engine, "connect", _on_connect_postgresql)
+    for engine in engines:
+        event.listen(engine, "begin", _forget_writes)
+        event.listen(engine, "before_cursor_execute", _note_writes)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _on_connect)
+            event.listen(engine, "begin", _on_begin)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", _on_connect_postgresql)

@@ -2,13 +2,15 @@
 
 from datetime import UTC, datetime
 
+from flask import g, has_request_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, Select, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints let Alembic alter and drop them on every backend.
@@ -49,7 +51,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-db = SQLAlchemy(model_class=Base)
+REPLICA = "replica"  # the bind key of ACADEMY_REPLICA_URL's engine
+
+
+class Session(FlaskSession):
+    """Reads of a view marked @reads_replica go to the read replica when one is configured.
+
+    Only plain SELECTs outside a flush: writes (an export's audit row, the report cache's
+    version tokens) and everything else still go to the primary.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if (
+            bind is None
+            and isinstance(clause, Select)
+            and not self._flushing
+            and has_request_context()
+            and g.get("reads_replica")
+        ):
+            replica = self._db.engines.get(REPLICA)
+            if replica is not None:
+                return replica
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate(compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -24,14 +24,16 @@ def configure_query_header(app: Flask) -> None:
     from academy.extensions import db
 
     with app.app_context():
-        engine = db.engine
+        engines = list(db.engines.values())  # the primary and, if configured, the replica
 
-    @event.listens_for(engine, "before_cursor_execute")
     def count(_conn, _cursor, statement, *_args):
         from flask import has_request_context
 
         if has_request_context() and not statement.startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
             g.query_count = g.get("query_count", 0) + 1
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
 
     @app.after_request
     def add_header(response):

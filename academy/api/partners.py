@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from academy.database import reads_replica
 from academy.extensions import db
 from academy.partners import queries, service
 from academy.partners.models import PARTNER_KINDS, Partner
@@ -111,6 +112,7 @@ def list_partners():
 @requires("partner.report")
 @blp.arguments(PeriodQuerySchema, location="query")
 @blp.response(200, TalentSupplySchema)
+@reads_replica
 def talent_supply(args, partner_id):
     """People trained and completions, sponsored and programme-wide; small counts are null."""
     partner = report_partner_or_404(current_actor(), partner_id)

@@ -5,6 +5,7 @@ from datetime import date
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from academy.database import reads_replica
 from academy.permissions import requires
 from academy.reporting import queries
 from academy.reporting.headcount import MAX_YEAR, MIN_YEAR, period_for
@@ -57,6 +58,7 @@ def headcount_object(year: int) -> dict:
 @requires("headcount.view")
 @blp.arguments(HeadcountQuery, location="query")
 @blp.response(200, HeadcountSchema)
+@reads_replica
 def headcount(args):
     """The year's headcount against its target: trained, pace, forecast and breakdowns."""
     return queries.headline(period_for(args["year"]), date.today())

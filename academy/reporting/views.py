@@ -10,6 +10,7 @@ from jinja2.utils import concat
 from markupsafe import Markup
 
 from academy.audit.service import record_during_read
+from academy.database import reads_replica
 from academy.errors import Invalid
 from academy.exports import csv_response, pdf_response, xlsx_response
 from academy.extensions import db
@@ -69,6 +70,7 @@ def cohort_link(cohort_id: int) -> str | None:
 
 @bp.get("/dashboard")
 @requires("headcount.view")
+@reads_replica
 def dashboard():
     form, year, filters, tracks, partners = _parse_filters()
     if year is None:
@@ -105,6 +107,7 @@ def dashboard():
 
 @bp.get("/dashboard/export.<fmt>")
 @requires("headcount.view")
+@reads_replica
 def export(fmt: str):
     if fmt not in EXPORT_FORMATS:
         abort(404)
@@ -137,6 +140,7 @@ def export(fmt: str):
 
 @bp.get("/dashboard/completions-<int:year>.csv")
 @requires("headcount.view")
+@reads_replica
 def completions_export(year: int):
     """Every completion record dated in the programme year, streamed as CSV."""
     service.check_year(year)

@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
+from academy.database import reads_replica
 from academy.errors import Invalid
 from academy.partners import bp, export, queries, service, tables
 from academy.partners.models import Partner
@@ -44,6 +45,7 @@ def _render_report(partner: Partner, endpoint: str, **endpoint_args):
 
 @bp.get("/portal")
 @requires("partner.report")
+@reads_replica
 def portal():
     user = current_actor()
     if not user.has_role("partner"):
@@ -54,6 +56,7 @@ def portal():
 
 @bp.get("/partners/<int:partner_id>/report")
 @requires("partner.report")
+@reads_replica
 def report(partner_id: int):
     partner = report_partner_or_404(current_actor(), partner_id)
     return _render_report(partner, "partners.report", partner_id=partner.id)
@@ -61,6 +64,7 @@ def report(partner_id: int):
 
 @bp.get("/partners/<int:partner_id>/report/export/<fmt>")
 @requires("partner.report")
+@reads_replica
 def export_report(partner_id: int, fmt: str):
     actor = current_actor()
     partner = report_partner_or_404(actor, partner_id)
