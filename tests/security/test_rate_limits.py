@@ -60,6 +60,17 @@ def test_guessing_api_tokens_is_limited_but_good_calls_are_not(limited_app, api)
     assert refused.json["error"]["code"] == "rate_limited"
 
 
+def test_guesses_from_an_address_do_not_hold_back_a_good_token_there(limited_app, api):
+    client = limited_app().test_client()
+    bad = {"Authorization": "Bearer ak_guess"}
+    for _ in range(20):
+        client.get("/api/v1/me", headers=bad)
+    assert client.get("/api/v1/me", headers=bad).status_code == 429
+    good = api(make_user()).headers["Authorization"]
+    assert client.get("/api/v1/me", headers={"Authorization": good}).status_code == 200
+    assert client.get("/api/v1/me", headers=bad).status_code == 429  # still refused
+
+
 def test_creating_tokens_is_limited(limited_app):
     app = limited_app()
     client = app.test_client()
