@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from academy.extensions import db
@@ -53,7 +55,21 @@ HTTP_CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "busy",
 }
+
+# PostgreSQL's deadlock and serialization failures: the database chose this transaction to
+# give way to another, and the same request is likely to go through a moment later.
+CONTENTION_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_contention(error: DBAPIError) -> bool:
+    """Another transaction was in the way: a deadlock, a serialization failure, or SQLite's
+    write lock still held when its busy timeout ran out."""
+    cause = error.orig
+    if getattr(cause, "sqlstate", None) in CONTENTION_SQLSTATES:
+        return True
+    return isinstance(cause, sqlite3.OperationalError) and "database is locked" in str(cause)
 
 
 def wants_json() -> bool:
@@ -120,3 +136,16 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return api_error(500, "Something went wrong on our side; it has been logged.")
         return _page(500, _("Something went wrong on our side; it has been logged."))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        if not is_contention(error):
+            return unexpected(error)
+        # A 503 with Retry-After rather than a 500: the client may simply try again.
+        db.session.rollback()
+        log.warning("contention on %s %s: %s", request.method, request.path, error.orig)
+        message = _(
+            "The academy was busy and could not finish this request. Try again in a moment."
+        )
+        response, status = api_error(503, message) if wants_json() else _page(503, message)
+        return response, status, {"Retry-After": "1"}
