@@ -9,7 +9,13 @@ from academy.auth.models import (
     User,
     UserRole,
 )
-from academy.cohorts.models import Attendance, Cohort, CohortSession, cohort_instructors
+from academy.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortSession,
+    PendingImport,
+    cohort_instructors,
+)
 from academy.courses.models import Course, Lesson, Track
 from academy.enrolments.models import Enrolment, EnrolmentEvent
 from academy.partners.models import Partner, ReportSnapshot
@@ -32,6 +38,7 @@ __all__ = [
     "LessonProgress",
     "LoginSession",
     "Partner",
+    "PendingImport",
     "ProgrammeYear",
     "QuizAttempt",
     "ReportSnapshot",

@@ -93,18 +93,6 @@ def live_server(app, tmp_path_factory) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture
-def imports_dir(app, tmp_path) -> Iterator[Path]:
-    """Uploaded CSV files wait here between preview and confirm."""
-    previous = app.config.get("ACADEMY_IMPORT_DIR")
-    app.config["ACADEMY_IMPORT_DIR"] = str(tmp_path)
-    yield tmp_path
-    if previous is None:
-        app.config.pop("ACADEMY_IMPORT_DIR", None)
-    else:
-        app.config["ACADEMY_IMPORT_DIR"] = previous
-
-
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:

@@ -15,7 +15,7 @@ CLASS_CSV = (
 )
 
 
-def test_instructor_enrols_a_class_from_csv_and_exports_the_roster(open_session, imports_dir):
+def test_instructor_enrols_a_class_from_csv_and_exports_the_roster(open_session):
     teacher = factories.make_user(["instructor"], email="ivan@example.org", name="Ivan Ho")
     course = factories.make_course(lessons=3, quiz_on_last=True)
     cohort = factories.make_cohort(course, capacity=5, instructors=[teacher])

@@ -1,13 +1,16 @@
+from datetime import timedelta
+from io import BytesIO
+
 import pytest
 from sqlalchemy import func, select
 
 from academy.audit.models import AuditEvent
 from academy.auth.models import ConsentEvent, TraineeProfile, User
 from academy.cohorts import imports
-from academy.cohorts.models import Cohort
+from academy.cohorts.models import Cohort, PendingImport
 from academy.enrolments.models import Enrolment, EnrolmentEvent
 from academy.errors import Invalid
-from academy.extensions import db
+from academy.extensions import db, utcnow
 from tests.factories import enrol, make_cohort, make_user, sign_in
 
 HEADER = "email,name,kind,region,organisation,consent_share\n"
@@ -218,92 +221,85 @@ def test_cli_refuses_a_file_that_is_not_utf8(app, tmp_path):
     assert "not UTF-8" in result.output
 
 
-def test_browser_upload_preview_confirm(app, client, tmp_path):
-    app.config["ACADEMY_IMPORT_DIR"] = str(tmp_path)
-    try:
-        teacher = make_user(["instructor"])
-        cohort = make_cohort(capacity=1, instructors=[teacher])
-        sign_in(client, teacher)
-        from io import BytesIO
-
-        data = csv_text("a@example.org,A,student,other,,no", "b@example.org,B,student,other,,no")
-        upload = client.post(
-            f"/cohorts/{cohort.id}/import",
-            data={"file": (BytesIO(("\ufeff" + data).encode()), "class.csv")},
-            content_type="multipart/form-data",
-        )
-        assert upload.status_code == 302
-        preview_url = upload.headers["Location"]
-        stored = list(tmp_path.glob("*.json"))
-        assert len(stored) == 1
-        with client.session_transaction() as session:
-            assert "a@example.org" not in str(dict(session))
-        preview = client.get(preview_url)
-        assert preview.status_code == 200
-        assert b"Places on the waitlist" in preview.data
-        assert count(User) == 1  # the preview changed nothing
-
-        # Someone else cannot use the stored file, even knowing its address.
-        sign_in(client, make_user(["manager"]))
-        assert client.get(preview_url).status_code == 404
-        assert client.post(preview_url).status_code == 404
-        sign_in(client, teacher)
-
-        confirm = client.post(preview_url)
-        assert confirm.status_code == 302
-        assert count(Enrolment) == 2
-        assert not list(tmp_path.glob("*.json"))
-        assert client.get(preview_url).status_code == 404
-    finally:
-        app.config.pop("ACADEMY_IMPORT_DIR", None)
+def _upload(client, cohort, data: bytes, name: str = "class.csv"):
+    return client.post(
+        f"/cohorts/{cohort.id}/import",
+        data={"file": (BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
-def test_browser_upload_with_bad_encoding_gets_a_clear_message(app, client, tmp_path):
-    app.config["ACADEMY_IMPORT_DIR"] = str(tmp_path)
-    try:
-        teacher = make_user(["instructor"])
-        cohort = make_cohort(instructors=[teacher])
-        sign_in(client, teacher)
-        from io import BytesIO
+def test_browser_upload_preview_confirm(client):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(capacity=1, instructors=[teacher])
+    sign_in(client, teacher)
 
-        response = client.post(
-            f"/cohorts/{cohort.id}/import",
-            data={
-                "file": (
-                    BytesIO((HEADER + "x@y.org,陈,student,other,,no").encode("gb18030")),
-                    "a.csv",
-                )
-            },
-            content_type="multipart/form-data",
-        )
-        assert response.status_code == 422
-        assert b"not UTF-8" in response.data
-        assert not list(tmp_path.glob("*.json"))
-    finally:
-        app.config.pop("ACADEMY_IMPORT_DIR", None)
+    data = csv_text("a@example.org,A,student,other,,no", "b@example.org,B,student,other,,no")
+    upload = _upload(client, cohort, ("\ufeff" + data).encode())
+    assert upload.status_code == 302
+    preview_url = upload.headers["Location"]
+    assert count(PendingImport) == 1  # in the database: any app server can take it from here
+    with client.session_transaction() as session:
+        assert "a@example.org" not in str(dict(session))
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    assert b"Places on the waitlist" in preview.data
+    assert count(User) == 1  # the preview changed nothing
+
+    # Someone else cannot use the stored upload, even knowing its address.
+    sign_in(client, make_user(["manager"]))
+    assert client.get(preview_url).status_code == 404
+    assert client.post(preview_url).status_code == 404
+    sign_in(client, teacher)
+
+    confirm = client.post(preview_url)
+    assert confirm.status_code == 302
+    assert count(Enrolment) == 2
+    assert count(PendingImport) == 0  # removed with the import, in one transaction
+    assert client.get(preview_url).status_code == 404
 
 
-def test_browser_preview_lists_bad_rows_and_offers_no_confirm(app, client, tmp_path):
-    app.config["ACADEMY_IMPORT_DIR"] = str(tmp_path)
-    try:
-        teacher = make_user(["instructor"])
-        cohort = make_cohort(instructors=[teacher])
-        sign_in(client, teacher)
-        from io import BytesIO
+def test_an_upload_waits_a_day_at_most(client):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(instructors=[teacher])
+    sign_in(client, teacher)
+    first = _upload(client, cohort, csv_text("a@example.org,A,student,other,,no").encode())
+    stale = db.session.scalars(select(PendingImport)).one()
+    stale.created_at = utcnow() - timedelta(days=1, minutes=1)
+    stale_key = stale.key
+    db.session.commit()
+    assert client.get(first.headers["Location"]).status_code == 404
+    assert client.post(first.headers["Location"]).status_code == 404
+    assert count(Enrolment) == 0
+    # The next upload clears what has expired.
+    _upload(client, cohort, csv_text("b@example.org,B,student,other,,no").encode())
+    assert stale_key not in db.session.scalars(select(PendingImport.key)).all()
+    assert count(PendingImport) == 1
 
-        data = csv_text("a@example.org,A,student,other,,no", "b@,B,student,other,,no")
-        upload = client.post(
-            f"/cohorts/{cohort.id}/import",
-            data={"file": (BytesIO(data.encode()), "a.csv")},
-            content_type="multipart/form-data",
-        )
-        page = client.get(upload.headers["Location"])
-        assert b"Confirm and enrol" not in page.data
-        assert b'<td class="num">3</td>' in page.data
-        assert client.post(upload.headers["Location"]).status_code == 302
-        assert count(Enrolment) == 0
-    finally:
-        app.config.pop("ACADEMY_IMPORT_DIR", None)
+
+def test_browser_upload_with_bad_encoding_gets_a_clear_message(client):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(instructors=[teacher])
+    sign_in(client, teacher)
+    data = (HEADER + "x@y.org,陈,student,other,,no").encode("gb18030")
+    response = _upload(client, cohort, data, "a.csv")
+    assert response.status_code == 422
+    assert b"not UTF-8" in response.data
+    assert count(PendingImport) == 0
+
+
+def test_browser_preview_lists_bad_rows_and_offers_no_confirm(client):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(instructors=[teacher])
+    sign_in(client, teacher)
+    data = csv_text("a@example.org,A,student,other,,no", "b@,B,student,other,,no")
+    upload = _upload(client, cohort, data.encode(), "a.csv")
+    page = client.get(upload.headers["Location"])
+    assert b"Confirm and enrol" not in page.data
+    assert b'<td class="num">3</td>' in page.data
+    assert client.post(upload.headers["Location"]).status_code == 302
+    assert count(Enrolment) == 0
+    assert count(PendingImport) == 1  # kept, so the page can be shown again
 
 
 def test_instructor_cannot_import_into_a_cohort_they_do_not_teach(client):

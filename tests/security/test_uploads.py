@@ -81,13 +81,11 @@ def _upload(client, cohort, data: bytes, name="class.csv"):
 
 
 @pytest.fixture
-def teacher_and_cohort(app, client, tmp_path):
-    app.config["ACADEMY_IMPORT_DIR"] = str(tmp_path)
+def teacher_and_cohort(client):
     teacher = make_user(["instructor"])
     cohort = make_cohort(capacity=5, instructors=[teacher])
     sign_in(client, teacher)
-    yield teacher, cohort
-    app.config.pop("ACADEMY_IMPORT_DIR", None)
+    return teacher, cohort
 
 
 @pytest.mark.parametrize(

@@ -1,59 +1,48 @@
 """Bulk enrolment in the browser: upload a CSV, read the preview, confirm.
 
-Between preview and confirm the uploaded text waits in a file under the instance folder,
-named by a random key and bound to the uploader and the cohort (never in the cookie).
+Between preview and confirm the uploaded text waits in the database (`PendingImport`, any
+app server can answer either step), under a random key and bound to the uploader and the
+cohort (never in the cookie); a day later it is gone.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from academy.cohorts import bp, imports
 from academy.cohorts.encodings import LABELS, LEGACY
 from academy.cohorts.forms import ConfirmForm, ImportForm
+from academy.cohorts.models import PendingImport
 from academy.cohorts.views.common import managed_cohort
 from academy.errors import Invalid
-from academy.extensions import db
+from academy.extensions import db, utcnow
 from academy.permissions import current_actor, requires
-from config import INSTANCE_DIR
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_FOR = 24 * 3600
+KEEP_FOR = timedelta(days=1)
 SHOW_ERRORS = 500
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config.get("ACADEMY_IMPORT_DIR") or INSTANCE_DIR / "imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _purge_old(folder: Path) -> None:
-    cutoff = time.time() - KEEP_FOR
-    for path in folder.glob("*.json"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _stored(cohort_id: int, key: str) -> tuple[Path, dict]:
-    """The pending upload, only for the person who made it and for this cohort."""
+def _stored(cohort_id: int, key: str) -> PendingImport:
+    """The pending upload, only for the person who made it, for this cohort, within a day."""
     if not KEY.match(key):
         abort(404)
-    path = _folder() / f"{key}.json"
-    if not path.exists():
+    pending = db.session.get(PendingImport, key)
+    if (
+        pending is None
+        or pending.user_id != current_actor().id
+        or pending.cohort_id != cohort_id
+        or pending.created_at < utcnow() - KEEP_FOR
+    ):
         abort(404)
-    pending = json.loads(path.read_text(encoding="utf-8"))
-    if pending["user_id"] != current_actor().id or pending["cohort_id"] != cohort_id:
-        abort(404)
-    return path, pending
+    return pending
 
 
 @bp.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])
@@ -70,17 +59,21 @@ def import_upload(cohort_id: int):
         except imports.ImportFileError as error:
             form.file.errors = [str(error)]
         else:
-            folder = _folder()
-            _purge_old(folder)
+            db.session.execute(
+                delete(PendingImport).where(PendingImport.created_at < utcnow() - KEEP_FOR)
+            )
             key = secrets.token_urlsafe(24)
-            pending = {
-                "user_id": current_actor().id,
-                "cohort_id": cohort.id,
-                "filename": (form.file.data.filename or "upload.csv")[:200],
-                "text": text,
-                "encoding": decoded.encoding,
-            }
-            (folder / f"{key}.json").write_text(json.dumps(pending), encoding="utf-8")
+            db.session.add(
+                PendingImport(
+                    key=key,
+                    user_id=current_actor().id,
+                    cohort_id=cohort.id,
+                    filename=(form.file.data.filename or "upload.csv")[:200],
+                    text=text,
+                    encoding=decoded.encoding[:40],
+                )
+            )
+            db.session.commit()
             return redirect(url_for("cohorts.import_preview", cohort_id=cohort.id, key=key))
     status = 422 if form.errors else 200
     return render_template(
@@ -120,19 +113,19 @@ def upload_too_large(_error):
 @requires("cohort.enrol")
 def import_preview(cohort_id: int, key: str):
     cohort = managed_cohort(cohort_id)
-    _path, pending = _stored(cohort.id, key)
-    plan = imports.plan(pending["text"], cohort)
+    pending = _stored(cohort.id, key)
+    plan = imports.plan(pending.text, cohort)
     db.session.rollback()  # the preview only read
     return render_template(
         "cohorts/import_preview.html",
         cohort=cohort,
         plan=plan,
         key=key,
-        filename=pending["filename"],
+        filename=pending.filename,
         form=ConfirmForm(),
         errors=plan.errors[:SHOW_ERRORS],
-        encoding=LABELS.get(pending.get("encoding", "utf-8")),
-        guessed=pending.get("encoding") in LEGACY,
+        encoding=LABELS.get(pending.encoding),
+        guessed=pending.encoding in LEGACY,
     )
 
 
@@ -140,17 +133,17 @@ def import_preview(cohort_id: int, key: str):
 @requires("cohort.enrol")
 def import_confirm(cohort_id: int, key: str):
     cohort = managed_cohort(cohort_id)
-    path, pending = _stored(cohort.id, key)
+    pending = _stored(cohort.id, key)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        result = imports.apply(current_actor(), pending["text"], cohort)
+        result = imports.apply(current_actor(), pending.text, cohort)
     except Invalid:
         db.session.rollback()
         flash(_("Some rows are not valid, so nothing was imported. Fix them and upload again."))
         return redirect(url_for("cohorts.import_preview", cohort_id=cohort.id, key=key))
+    db.session.delete(pending)  # in the import's own transaction: both happen or neither
     db.session.commit()
-    path.unlink(missing_ok=True)
     flash(
         _(
             "Imported: %(new)d new trainees, %(seats)d enrolled, %(wait)d on the waitlist.",
