@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, and_, bindparam, func, select
+from sqlalchemy import Row, and_, bindparam, case, func, select
 from sqlalchemy.orm import Bundle, joinedload
 
 from academy.auth.models import User
@@ -149,7 +149,9 @@ class LessonPlayer:
     objects for it cost SQLAlchemy more than twice what SQLite took to find them.
 
     enrolment: id, user_id, status (what can_study reads); course: title, language;
-    lessons: the course's live lessons in order (id, slug, title, required, body_html, quiz);
+    lessons: the course's live lessons in order (id, slug, title, required, body_html, quiz),
+    body_html and quiz read for the lesson shown only (None on the others: a course's bodies
+    are tens of kilobytes, and each quiz is JSON to decode);
     progress: this enrolment's rows by lesson id (done_at, best_score, quiz_passed).
     """
 
@@ -159,10 +161,11 @@ class LessonPlayer:
     progress: dict[int, Row]
 
 
-def lesson_player(enrolment_id: int) -> LessonPlayer | None:
-    """The lesson page's read, in one query; None when there is no enrolment with that id or
-    its course has no live lesson."""
-    rows = db.session.execute(_lesson_player(), {"enrolment_id": enrolment_id}).all()
+def lesson_player(enrolment_id: int, shown: str | None = None) -> LessonPlayer | None:
+    """The lesson page's read, in one query, with the body and quiz of lesson `shown` (a slug);
+    None when there is no enrolment with that id or its course has no live lesson."""
+    parameters = {"enrolment_id": enrolment_id, "shown": shown}
+    rows = db.session.execute(_lesson_player(), parameters).all()
     if not rows:
         return None
     return LessonPlayer(
@@ -186,8 +189,8 @@ def _lesson_player():
                 Lesson.slug,
                 Lesson.title,
                 Lesson.required,
-                Lesson.body_html,
-                Lesson.quiz,
+                case((Lesson.slug == bindparam("shown"), Lesson.body_html)).label("body_html"),
+                case((Lesson.slug == bindparam("shown"), Lesson.quiz)).label("quiz"),
             ),
             Bundle(
                 "progress",

@@ -156,3 +156,16 @@ def test_completing_marks_the_enrolment_completed_and_it_can_still_be_studied(cl
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == "completed"
     assert client.get(lesson_url(enrolment, "lesson-1")).status_code == 200
+
+
+def test_the_lesson_player_reads_only_the_shown_lessons_body_and_quiz(app, seat):
+    from academy.progress.queries import lesson_player
+
+    _trainee, enrolment, _course = seat
+    player = lesson_player(enrolment.id, "lesson-2")
+    first, second = player.lessons
+    assert (first.slug, first.body_html, first.quiz) == ("lesson-1", None, None)
+    assert "Body of lesson 2." in second.body_html and second.quiz["questions"]
+    nothing_shown = lesson_player(enrolment.id)
+    assert [lesson.body_html for lesson in nothing_shown.lessons] == [None, None]
+    assert [lesson.slug for lesson in nothing_shown.lessons] == ["lesson-1", "lesson-2"]

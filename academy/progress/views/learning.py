@@ -25,9 +25,9 @@ def my_learning():
     return render_template("progress/my_learning.html", page=page)
 
 
-def _study(enrolment_id: int) -> queries.LessonPlayer:
+def _study(enrolment_id: int, shown: str | None = None) -> queries.LessonPlayer:
     """The enrolment, its live lessons and its progress, if the signed-in person studies it."""
-    player = queries.lesson_player(enrolment_id)
+    player = queries.lesson_player(enrolment_id, shown)
     require(player is not None and can_study(current_actor(), player.enrolment))
     return player
 
@@ -56,7 +56,7 @@ def _answers_from_form(quiz: dict) -> dict:
 @bp.route("/learning/<int:enrolment_id>/<lesson_slug>", methods=["GET", "POST"])
 @requires("learning.own")
 def lesson(enrolment_id, lesson_slug):
-    player = _study(enrolment_id)
+    player = _study(enrolment_id, lesson_slug)
     enrolment, lessons, progress = player.enrolment, player.lessons, player.progress
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
     require(index is not None)
