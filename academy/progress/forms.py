@@ -1,5 +1,3 @@
-from flask_wtf import FlaskForm
-
-
-class LessonForm(FlaskForm):
-    """CSRF only: the quiz's questions come from the lesson, so its radios are read by hand."""
+"""No form classes: the lesson page's forms carry only the CSRF token, which CSRFProtect
+checks on every POST, and the quiz's radios come from the lesson, so they are read by hand
+(views/learning.py)."""

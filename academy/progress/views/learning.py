@@ -1,13 +1,12 @@
 """My learning and the lesson player."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from academy.errors import Invalid
 from academy.extensions import db
 from academy.permissions import current_actor, require, requires
 from academy.progress import bp, queries
-from academy.progress.forms import LessonForm
 from academy.progress.learning import (
     progress_by_lesson,
     public_quiz,
@@ -61,11 +60,8 @@ def lesson(enrolment_id, lesson_slug):
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
     require(index is not None)
     current = lessons[index]
-    form = LessonForm()
     result, errors, status, chosen = None, {}, 200, {}
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400, "The form expired; reload the page and try again.")
+    if request.method == "POST":  # CSRFProtect has checked the token before the view
         answers = _answers_from_form(current.quiz) if current.quiz else None
         chosen = answers or {}
         try:
@@ -99,5 +95,4 @@ def lesson(enrolment_id, lesson_slug):
         result=result,
         errors=errors,
         chosen=chosen,
-        form=form,
     ), status

@@ -1,0 +1,59 @@
+"""Every form post needs the page's CSRF token; without it nothing is recorded."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from academy.extensions import db
+from academy.progress.models import LessonProgress
+from tests import factories
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _done() -> int:
+    return db.session.scalar(select(func.count()).select_from(LessonProgress))
+
+
+@pytest.fixture
+def lesson(login):
+    course = factories.make_course(lessons=2, quiz_on_last=True)
+    trainee = login(factories.make_user())
+    enrolment = factories.enrol(factories.make_cohort(course), trainee)
+    return f"/learning/{enrolment.id}"
+
+
+def test_marking_a_lesson_done_needs_the_token(client, csrf_on, lesson):
+    page = client.get(f"{lesson}/lesson-1").get_data(as_text=True)
+    for forged in ({}, {"csrf_token": "not-the-token"}):
+        assert client.post(f"{lesson}/lesson-1", data=forged).status_code == 400
+    assert _done() == 0
+    accepted = client.post(f"{lesson}/lesson-1", data={"csrf_token": _token(page)})
+    assert accepted.status_code == 302 and _done() == 1
+
+
+def test_quiz_answers_need_the_token(client, csrf_on, lesson):
+    page = client.get(f"{lesson}/lesson-2").get_data(as_text=True)
+    assert client.post(f"{lesson}/lesson-2", data={"q-q1": "1", "q-q2": "0"}).status_code == 400
+    assert _done() == 0
+    answers = {"q-q1": "1", "q-q2": "0", "csrf_token": _token(page)}
+    answered = client.post(f"{lesson}/lesson-2", data=answers)
+    assert answered.status_code == 200 and _done() == 1
+
+
+def test_signing_out_needs_the_token(client, csrf_on, login):
+    login(factories.make_user())
+    assert client.post("/logout").status_code == 400
+    assert client.get("/account").status_code == 200  # still signed in
