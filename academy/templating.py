@@ -4,7 +4,7 @@ from datetime import UTC
 from functools import lru_cache
 
 from babel import Locale, dates
-from flask import Flask, current_app, request
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -143,9 +143,32 @@ def percent(value, digits: int = 0) -> str:
     return format_percent(value, "#,##0" + ("." + "0" * digits if digits else "") + "%")
 
 
-def _has_portal(user) -> bool:
+def _has_portal(roles: frozenset[str]) -> bool:
     """Only partner users have a portal; for staff the portal is the partners list again."""
-    return user is not None and user.has_role("partner")
+    return "partner" in roles
+
+
+def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
+    """(endpoint, url, label) of the main navigation for this person, in the page's language.
+
+    Every page shows it, and it depends only on the roles, the language and where the app is
+    mounted: built once per combination rather than with eight permission checks, eight
+    URL builds and a catalogue lookup per label on every page.
+    """
+    roles = frozenset(user.roles) if user is not None else frozenset()
+    key = (roles, str(get_locale() or "en"), request.script_root)
+    built = app.extensions.setdefault("academy.navigation", {})
+    if key not in built:
+        if len(built) >= 256:  # a few dozen in practice; never unbounded
+            built.clear()
+        built[key] = [
+            (endpoint, url_for(endpoint), str(text))
+            for endpoint, text, permission in NAV
+            if endpoint in app.view_functions
+            and allowed(user, permission)
+            and not (endpoint == "partners.portal" and not _has_portal(roles))
+        ]
+    return built[key]
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -153,18 +176,11 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        user = current_user if current_user.is_authenticated else None
-        nav = [
-            (endpoint, label)
-            for endpoint, label, permission in NAV
-            if endpoint in current_app.view_functions
-            and allowed(user, permission)
-            and not (endpoint == "partners.portal" and not _has_portal(user))
-        ]
+        user = current_user._get_current_object() if current_user.is_authenticated else None
         locale = str(get_locale() or "en")
         return {
             **template_gettext(),
-            "nav_items": nav,
+            "nav_items": navigation(app, user),
             "can": lambda action: allowed(user, action),
             "html_lang": HTML_LANG.get(locale, "en"),
             "current_locale": locale,

@@ -43,6 +43,23 @@ def test_the_navigation_offers_each_role_its_own_pages(client, login, role, expe
     assert nav_labels(client.get("/help")) == expected
 
 
+def test_the_navigation_follows_the_language_and_a_change_of_role(client, login):
+    from academy.auth.models import UserRole
+    from academy.extensions import db
+
+    trainee = login(make_user(["trainee"]))
+    trainee.locale = "zh_Hant"
+    db.session.commit()
+    assert nav_labels(client.get("/help"))[1] == "我的學習"
+    trainee.locale = "zh_Hans"
+    db.session.commit()
+    assert nav_labels(client.get("/help"))[1] == "我的学习"
+    trainee.locale = "en"
+    db.session.add(UserRole(user_id=trainee.id, role="manager"))
+    db.session.commit()
+    assert "Headcount" in nav_labels(client.get("/help"))
+
+
 def test_visitors_see_the_catalogue_and_a_way_to_sign_in(client):
     response = client.get("/help")
     assert nav_labels(response) == ["Catalogue"]
