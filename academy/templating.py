@@ -171,8 +171,32 @@ def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     return built[key]
 
 
+def _remembering_static_urls(app: Flask):
+    """Templates' url_for, with each static file's URL built once per mount point.
+
+    Every page links its stylesheets, script and icon, and they do not move while the process
+    runs; other endpoints, and static URLs asked for with more than a filename, are built as
+    usual.
+    """
+    build = app.url_for
+    built: dict[tuple[str, str], str] = {}
+
+    def url_for(endpoint: str, **values) -> str:
+        if endpoint != "static" or values.keys() != {"filename"}:
+            return build(endpoint, **values)
+        key = (values["filename"], request.script_root)
+        if key not in built:
+            if len(built) >= 256:  # a few dozen files; never unbounded
+                built.clear()
+            built[key] = build(endpoint, **values)
+        return built[key]
+
+    return url_for
+
+
 def register_template_helpers(app: Flask) -> None:
     register_form_translations(app)
+    app.jinja_env.globals["url_for"] = _remembering_static_urls(app)
 
     @app.context_processor
     def globals_():
