@@ -46,3 +46,27 @@ def test_labels_follow_the_page_language(app):
             assert label("no-such-code") == "no-such-code"
             assert label(None) == ""
     assert len(set(shown.values())) == len(LOCALES)
+
+
+PAGE = "{{ code|label }}|{{ moment|datetime('short') }}|{{ moment|cohort_time }}"
+
+
+@pytest.mark.parametrize(
+    ("accept", "forced"), [("en", None), ("zh-CN", None), ("en", "zh_Hant"), ("zh-HK", "en")]
+)
+def test_template_filters_use_the_language_the_template_renders_in(app, accept, forced):
+    # A mail is rendered in its recipient's language inside someone else's request.
+    from contextlib import nullcontext
+
+    from flask import render_template_string
+
+    moment = datetime(2026, 3, 5, 16, 30, tzinfo=UTC)
+    request = app.test_request_context("/", headers={"Accept-Language": accept})
+    with request, flask_babel.force_locale(forced) if forced else nullcontext():
+        shown = render_template_string(PAGE, code="enrolled", moment=moment)
+        expected = [
+            flask_babel.gettext("enrolled"),
+            flask_babel.format_datetime(moment, "short"),
+            flask_babel.format_datetime(moment, "short"),
+        ]
+    assert shown.split("|") == expected

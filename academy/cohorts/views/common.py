@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import abort
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from academy.cohorts import bp, queries
 from academy.cohorts.models import Cohort
 from academy.cohorts.permissions import can_manage_cohort
 from academy.permissions import current_actor, require
-from academy.templating import datetime_
+from academy.templating import datetime_filter
 
 
 def managed_cohort(cohort_id: int, *, instructors: bool = False) -> Cohort:
@@ -29,9 +30,10 @@ def trainee_in(cohort: Cohort, enrolment_id: int):
 
 
 @bp.app_template_filter("cohort_time")
-def cohort_time(value, fmt: str = "short") -> str:
+@pass_context
+def cohort_time(context, value, fmt: str = "short") -> str:
     """A UTC time shown in the academy's time zone (Shenzhen and Hong Kong share it)."""
-    return datetime_(value, fmt)
+    return datetime_filter(context, value, fmt)
 
 
 @bp.app_template_filter("progress_cells")
