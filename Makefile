@@ -9,7 +9,7 @@ BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_plural:1,2
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format translations translations-update bench clean
+.PHONY: help run test lint format translations translations-update bench bench-instructions clean
 
 help: ## Show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ format: $(VENV)/.installed ## ruff: fix what can be fixed
 
 bench: $(VENV)/.installed translations ## Build a 25,000-trainee academy and measure the busy pages
 	$(BIN)/python -m tests.benchmarks.run
+
+bench-instructions: $(VENV)/.installed translations ## Instructions per request of the busy pages (valgrind; after make bench)
+	$(BIN)/python -m tests.benchmarks.instructions
 
 clean: ## Remove the virtualenv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
