@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Row, and_, bindparam, case, func, select
-from sqlalchemy.orm import Bundle, joinedload
+from sqlalchemy.orm import Bundle, joinedload, load_only
 
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
@@ -115,8 +115,20 @@ def _open_enrolments():
 
 @prepared
 def _live_lessons_of():
+    # Counting and naming the next lesson needs neither the bodies (tens of kilobytes a course)
+    # nor the quizzes (JSON to decode); anything else asked of these objects raises.
     return (
         select(Lesson)
+        .options(
+            load_only(
+                Lesson.id,
+                Lesson.course_id,
+                Lesson.slug,
+                Lesson.title,
+                Lesson.position,
+                raiseload=True,
+            )
+        )
         .where(
             Lesson.course_id.in_(bindparam("course_ids", expanding=True)),
             Lesson.retired_at.is_(None),

@@ -169,3 +169,14 @@ def test_the_lesson_player_reads_only_the_shown_lessons_body_and_quiz(app, seat)
     nothing_shown = lesson_player(enrolment.id)
     assert [lesson.body_html for lesson in nothing_shown.lessons] == [None, None]
     assert [lesson.slug for lesson in nothing_shown.lessons] == ["lesson-1", "lesson-2"]
+
+
+def test_my_learning_leaves_lesson_bodies_and_quizzes_in_the_database(app, seat):
+    from sqlalchemy import inspect
+
+    from academy.progress.queries import my_learning
+
+    trainee, _enrolment, _course = seat
+    (current,) = my_learning(trainee).current
+    assert current.next_lesson.slug == "lesson-1" and current.total == 2
+    assert {"body_html", "quiz"} <= inspect(current.next_lesson).unloaded
