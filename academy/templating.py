@@ -4,7 +4,7 @@ from datetime import UTC
 from functools import lru_cache
 
 from babel import Locale, dates
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import format_date, format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -196,7 +196,7 @@ def _remembering_static_urls(app: Flask):
     built: dict[tuple[str, str], str] = {}
 
     def url_for(endpoint: str, **values) -> str:
-        if endpoint != "static" or values.keys() != {"filename"}:
+        if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
             return build(endpoint, **values)
         key = (values["filename"], request.script_root)
         if key not in built:

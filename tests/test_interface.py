@@ -91,3 +91,11 @@ def test_asset_and_navigation_links_follow_the_mount_point(client):
         assert f'href="{prefix}/static/css/academy.css"' in page
         assert f'src="{prefix}/static/js/academy.js"' in page
         assert f'<li><a href="{prefix}/courses">Catalogue</a></li>' in page
+
+
+def test_asset_links_can_be_built_outside_a_request(app):
+    from flask import url_for
+
+    # The autouse fixture gives an app context but no request, as a CLI command has.
+    built = app.jinja_env.globals["url_for"]("static", filename="css/academy.css")
+    assert built == url_for("static", filename="css/academy.css")
