@@ -162,6 +162,16 @@ def _has_portal(roles: frozenset[str]) -> bool:
     return "partner" in roles
 
 
+def _remembered(store: dict, key, build):
+    """store[key], built on first use; the store is emptied past 256 entries (the keys are a
+    few dozen in practice, but never let them grow without bound)."""
+    if key not in store:
+        if len(store) >= 256:
+            store.clear()
+        store[key] = build()
+    return store[key]
+
+
 def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     """(endpoint, url, label) of the main navigation for this person, in the page's language.
 
@@ -171,18 +181,17 @@ def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     """
     roles = frozenset(user.roles) if user is not None else frozenset()
     key = (roles, str(get_locale() or "en"), request.script_root)
-    built = app.extensions.setdefault("academy.navigation", {})
-    if key not in built:
-        if len(built) >= 256:  # a few dozen in practice; never unbounded
-            built.clear()
-        built[key] = [
+    return _remembered(
+        app.extensions.setdefault("academy.navigation", {}),
+        key,
+        lambda: [
             (endpoint, url_for(endpoint), str(text))
             for endpoint, text, permission in NAV
             if endpoint in app.view_functions
             and allowed(user, permission)
             and not (endpoint == "partners.portal" and not _has_portal(roles))
-        ]
-    return built[key]
+        ],
+    )
 
 
 def _remembering_static_urls(app: Flask):
@@ -199,11 +208,7 @@ def _remembering_static_urls(app: Flask):
         if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
             return build(endpoint, **values)
         key = (values["filename"], request.script_root)
-        if key not in built:
-            if len(built) >= 256:  # a few dozen files; never unbounded
-                built.clear()
-            built[key] = build(endpoint, **values)
-        return built[key]
+        return _remembered(built, key, lambda: build(endpoint, **values))
 
     return url_for
 
