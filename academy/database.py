@@ -9,6 +9,14 @@ PostgreSQL: no JIT compilation. The reports' queries are estimated expensive eno
 it, and compiling them costs more than running them (350 of 770 ms for the dashboard's cohort
 rows at 25,000 trainees).
 
+PostgreSQL, a request that may only read (GET, HEAD, OPTIONS): each statement runs on its own
+(psycopg's autocommit) until one would write. Under READ COMMITTED every statement takes a
+fresh snapshot inside a transaction too, so what a read sees is the same; what goes is a
+BEGIN and a COMMIT, two of a lesson page's six round trips to the server. Before the first
+statement that writes, takes row locks, sets a savepoint or opens a server-side cursor (the
+streamed exports), BEGIN is sent, so from there on the request is one transaction, committed
+or rolled back as any other.
+
 Both: a GET that only read ends its transaction with COMMIT rather than ROLLBACK. For a
 transaction that ran nothing but SELECTs the two are the same to the database, but psycopg
 forgets its prepared statements at every ROLLBACK, so PostgreSQL planned the sign-in lookup
@@ -16,11 +24,14 @@ and each page's queries afresh on every request (0.5 of the lesson page's 4 ms).
 that wrote, failed, or left unsaved changes in the session still rolls back.
 """
 
+import re
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import TypeVar
 
 from flask import Flask, g, has_request_context, request
+from psycopg import ServerCursor
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -28,6 +39,7 @@ from academy.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WROTE = "academy.wrote"  # in the pooled connection's info: this transaction ran a non-SELECT
+LOCKS_ROWS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 
 T = TypeVar("T")
 
@@ -99,6 +111,30 @@ def _on_connect_postgresql(dbapi_connection, _record) -> None:
     dbapi_connection.commit()  # a SET inside a transaction that rolls back would be undone
 
 
+def _autocommit_while_reading(connection) -> None:
+    driver = connection.connection.driver_connection
+    reading = not _may_write()
+    if driver.autocommit != reading:
+        driver.autocommit = reading
+
+
+def needs_transaction(statement: str) -> bool:
+    """Anything but a plain SELECT: a write, a savepoint, a SELECT that locks rows."""
+    head = statement.lstrip()[:6].upper()
+    return head != "SELECT" or LOCKS_ROWS.search(statement) is not None
+
+
+def _begin_before_writing(connection, cursor, statement: str, *_args) -> None:
+    driver = connection.connection.driver_connection
+    if (
+        driver.autocommit
+        and driver.info.transaction_status == TransactionStatus.IDLE
+        # A server-side cursor (a streamed export) lives only inside a transaction.
+        and (isinstance(cursor, ServerCursor) or needs_transaction(statement))
+    ):
+        driver.execute("BEGIN")
+
+
 def reads_replica(view: Callable[..., T]) -> Callable[..., T]:
     """The view's SELECTs go to ACADEMY_REPLICA_URL's replica, when there is one.
 
@@ -130,3 +166,5 @@ def configure_engine(app: Flask) -> None:
             event.listen(engine, "begin", _on_begin)
         elif engine.dialect.name == "postgresql":
             event.listen(engine, "connect", _on_connect_postgresql)
+            event.listen(engine, "begin", _autocommit_while_reading)
+            event.listen(engine, "before_cursor_execute", _begin_before_writing)

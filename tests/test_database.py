@@ -6,7 +6,14 @@ from contextlib import contextmanager
 from sqlalchemy import event, select, text, update
 
 from academy.auth.models import User
-from academy.database import _end_reads_with_commit, _on_begin, only_read
+from academy.database import (
+    _autocommit_while_reading,
+    _begin_before_writing,
+    _end_reads_with_commit,
+    _on_begin,
+    needs_transaction,
+    only_read,
+)
 from academy.extensions import db
 from tests import factories
 
@@ -120,3 +127,56 @@ def test_on_sqlite_a_request_that_may_write_takes_the_write_lock_first(app, data
             assert _write_lock_is_free(database_url) is not locks, method
             db.session.rollback()
     assert _write_lock_is_free(database_url)
+
+
+def _in_transaction_block() -> bool:
+    """Whether the server holds a transaction open for the session's connection."""
+    from psycopg.pq import TransactionStatus
+
+    driver = db.session.connection().connection.driver_connection
+    return driver.info.transaction_status != TransactionStatus.IDLE
+
+
+def test_on_postgresql_a_get_reads_without_begin_and_writes_in_one_transaction(app):
+    if db.engine.dialect.name != "postgresql":
+        assert not event.contains(db.engine, "begin", _autocommit_while_reading)
+        assert not event.contains(db.engine, "before_cursor_execute", _begin_before_writing)
+        return
+    user = factories.make_user(name="Before")
+    db.session.commit()
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(select(User.id)).all()
+        assert _in_transaction_block()  # a request that may write is one transaction
+        db.session.rollback()
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(select(User.id)).all()
+        assert not _in_transaction_block()  # no BEGIN, so no COMMIT to send either
+        # A write opens the transaction first: two statements, undone together.
+        db.session.execute(update(User).where(User.id == user.id).values(name="First"))
+        assert _in_transaction_block()
+        db.session.execute(update(User).where(User.id == user.id).values(name="Second"))
+        db.session.rollback()
+    assert _name_of(user.id) == "Before"
+    with app.test_request_context("/", method="GET"):
+        # A row lock must last to the end of the request, not of its statement.
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update()).all()
+        assert _in_transaction_block()
+        db.session.rollback()
+    # Outside a request (commands, this test) every transaction is one, as before.
+    db.session.execute(select(User.id)).all()
+    assert _in_transaction_block()
+
+
+def test_statements_that_need_a_transaction():
+    assert not needs_transaction("SELECT users.id FROM users WHERE users.id = %(id)s")
+    assert not needs_transaction("  select 1")
+    for statement in (
+        "UPDATE users SET name = %(name)s",
+        "INSERT INTO audit_events (action) VALUES (%(action)s)",
+        "SAVEPOINT sa_savepoint_1",
+        "WITH moved AS (DELETE FROM pending RETURNING id) SELECT id FROM moved",
+        "SELECT enrolments.id FROM enrolments FOR UPDATE OF enrolments",
+        "SELECT id FROM cohorts WHERE id = 1 FOR NO KEY UPDATE",
+        "SELECT id FROM cohorts FOR SHARE",
+    ):
+        assert needs_transaction(statement), statement
