@@ -49,7 +49,7 @@ class _Ids:
 
 
 def _bulk(model_or_table, rows: list[dict]) -> None:
-    """Insert the rows straight through the driver.
+    """Insert the rows straight through the driver (COPY on PostgreSQL).
 
     SQLAlchemy's per-value conversions (the UTC datetime type, SQLite's datetime strings) cost
     more than the inserts for a million rows; the values here are already UTC, so they are
@@ -72,9 +72,16 @@ def _bulk(model_or_table, rows: list[dict]) -> None:
                 if value not in formatted:
                     formatted[value] = _as_sqlite(value)
                 row[column] = formatted[value]
-    marks = ", ".join((f":{c}" if sqlite else f"%({c})s") for c in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
     connection = db.session.connection()
+    if not sqlite:
+        # COPY: PostgreSQL's bulk load, several times faster than batched INSERTs.
+        copy = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy) as load:
+            for row in rows:
+                load.write_row([row[c] for c in columns])
+        return
+    marks = ", ".join(f":{c}" for c in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
     for start in range(0, len(rows), BATCH):
         connection.exec_driver_sql(sql, rows[start : start + BATCH])
 
