@@ -112,6 +112,8 @@ def _on_connect_postgresql(dbapi_connection, _record) -> None:
 
 
 def _autocommit_while_reading(connection) -> None:
+    if "isolation_level" in connection.get_execution_options():
+        return  # set on purpose (AUTOCOMMIT for a DDL statement, say): SQLAlchemy keeps it
     driver = connection.connection.driver_connection
     reading = not _may_write()
     if driver.autocommit != reading:

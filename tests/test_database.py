@@ -165,6 +165,11 @@ def test_on_postgresql_a_get_reads_without_begin_and_writes_in_one_transaction(a
     # Outside a request (commands, this test) every transaction is one, as before.
     db.session.execute(select(User.id)).all()
     assert _in_transaction_block()
+    # An isolation level asked for explicitly is left as asked, in a POST too.
+    chosen = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    with app.test_request_context("/", method="POST"), chosen as connection:
+        connection.execute(select(User.id)).all()
+        assert connection.connection.driver_connection.autocommit
 
 
 def test_statements_that_need_a_transaction():
