@@ -12,7 +12,7 @@ rows at 25,000 trainees).
 PostgreSQL, a request that may only read (GET, HEAD, OPTIONS): each statement runs on its own
 (psycopg's autocommit) until one would write. Under READ COMMITTED every statement takes a
 fresh snapshot inside a transaction too, so what a read sees is the same; what goes is a
-BEGIN and a COMMIT, two of a lesson page's six round trips to the server. Before the first
+BEGIN and a COMMIT, two of a lesson page's five round trips to the server. Before the first
 statement that writes, takes row locks, sets a savepoint or opens a server-side cursor (the
 streamed exports), BEGIN is sent, so from there on the request is one transaction, committed
 or rolled back as any other.
