@@ -78,8 +78,12 @@ def _forget_writes(connection) -> None:
     connection.info.pop(WROTE, None)
 
 
+def _is_select(statement: str) -> bool:
+    return statement.lstrip()[:6].upper() == "SELECT"
+
+
 def _note_writes(connection, _cursor, statement: str, *_args) -> None:
-    if not statement.lstrip()[:6].upper().startswith("SELECT"):
+    if not _is_select(statement):
         connection.info[WROTE] = True
 
 
@@ -122,8 +126,7 @@ def _autocommit_while_reading(connection) -> None:
 
 def needs_transaction(statement: str) -> bool:
     """Anything but a plain SELECT: a write, a savepoint, a SELECT that locks rows."""
-    head = statement.lstrip()[:6].upper()
-    return head != "SELECT" or LOCKS_ROWS.search(statement) is not None
+    return not _is_select(statement) or LOCKS_ROWS.search(statement) is not None
 
 
 def _begin_before_writing(connection, cursor, statement: str, *_args) -> None:

@@ -162,6 +162,12 @@ def test_on_postgresql_a_get_reads_without_begin_and_writes_in_one_transaction(a
         db.session.execute(select(User.id).where(User.id == user.id).with_for_update()).all()
         assert _in_transaction_block()
         db.session.rollback()
+    with app.test_request_context("/", method="GET"):
+        # A streamed read (a server-side cursor, as the exports use) needs a transaction.
+        streamed = db.session.execute(select(User.id), execution_options={"yield_per": 10})
+        assert _in_transaction_block()
+        streamed.close()
+        db.session.rollback()
     # Outside a request (commands, this test) every transaction is one, as before.
     db.session.execute(select(User.id)).all()
     assert _in_transaction_block()
