@@ -19,6 +19,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
@@ -206,6 +207,10 @@ def sign_in(base: str, email: str, password: str) -> dict:
     )
     if response.status_code != 302:
         raise RuntimeError(f"could not sign in as {email}: {response.status_code}")
+    # Signing in starts a fresh session; the first page after it adds the CSRF token and sends
+    # the cookie again. A browser keeps that cookie; measuring with the one from the sign-in
+    # would make every page store a new token and sign a new cookie, as no browser makes it.
+    session.get(urljoin(base + "/", response.headers["Location"]))
     return {"Cookie": "; ".join(f"{k}={v}" for k, v in session.cookies.items())}
 
 
