@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import Select, bindparam, exists, false, select
 
 from academy.cohorts.models import Cohort, cohort_instructors
+from academy.database import prepared
 from academy.extensions import db
 
 if TYPE_CHECKING:
@@ -25,14 +26,15 @@ def manages_all(user: User | None) -> bool:
 
 
 def teaches(user: User, cohort_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    cohort_instructors.c.cohort_id == cohort_id,
-                    cohort_instructors.c.user_id == user.id,
-                )
-            )
+    return bool(db.session.scalar(_teaches(), {"cohort_id": cohort_id, "user_id": user.id}))
+
+
+@prepared  # asked on every page of a cohort an instructor opens
+def _teaches():
+    return select(
+        exists().where(
+            cohort_instructors.c.cohort_id == bindparam("cohort_id"),
+            cohort_instructors.c.user_id == bindparam("user_id"),
         )
     )
 

@@ -1,7 +1,7 @@
 """The roster: a cohort's trainee × lesson matrix, for the instructor's page, the API and exports.
 
 Counts are over the course's live lessons (as the trainee's own progress counts them); someone
-is behind when fewer are done than the share of the cohort's time gone would expect. Six
+is behind when fewer are done than the share of the cohort's time gone would expect. Four
 queries however many trainees the cohort has.
 """
 
@@ -89,14 +89,23 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     live = {lesson.id for lesson in lessons}
     ids = {"cohort_id": cohort.id, "course_id": cohort.course_id}
     rows = {}
-    for enrolment_id, status, user_id, name, email, last_at in db.session.execute(
-        _roster_people(), ids
-    ):
+    for (
+        enrolment_id,
+        status,
+        user_id,
+        name,
+        email,
+        last_at,
+        completed_on,
+        attended,
+    ) in db.session.execute(_roster_people(), ids):
         rows[enrolment_id] = RosterRow(
             Seat(enrolment_id, status),
             Member(user_id, name, email),
             lessons_total=len(live),
             last_activity_at=last_at,
+            completed_on=completed_on,
+            attended=attended,
         )
     for enrolment_id, lesson_id, done, best_score, quiz_passed in db.session.execute(
         _roster_progress(), ids
@@ -105,12 +114,6 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
         row.cells[lesson_id] = Cell(bool(done), best_score, bool(quiz_passed))
         if done and lesson_id in live:
             row.lessons_done += 1
-    by_user = {row.user.id: row for row in rows.values()}
-    for user_id, completed_on in db.session.execute(_roster_completions(), ids):
-        by_user[user_id].completed_on = completed_on
-    for enrolment_id, n in db.session.execute(_roster_attendance(), ids):
-        if enrolment_id in rows:
-            rows[enrolment_id].attended = n
     held = db.session.scalar(_sessions_held(), {**ids, "now": utcnow()})
     expected = math.floor(len(live) * elapsed_share(cohort, today))
     for row in rows.values():
@@ -132,8 +135,40 @@ def _roster_people():
         .correlate(Enrolment)
         .scalar_subquery()
     )
+    # The live completion of the course (its unique index on user and course: one at most),
+    # never a scan of all the course's completions, which grow with every programme year.
+    completed_on = (
+        select(CompletionRecord.completed_on)
+        .where(
+            CompletionRecord.user_id == Enrolment.user_id,
+            CompletionRecord.course_id == bindparam("course_id"),
+            CompletionRecord.revoked_at.is_(None),
+        )
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+    attended = (
+        select(func.count(Attendance.id))
+        .join(CohortSession, CohortSession.id == Attendance.session_id)
+        .where(
+            Attendance.enrolment_id == Enrolment.id,
+            Attendance.present.is_(True),
+            CohortSession.cohort_id == bindparam("cohort_id"),
+        )
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
     return (
-        select(Enrolment.id, Enrolment.status, User.id, User.name, User.email, last_activity)
+        select(
+            Enrolment.id,
+            Enrolment.status,
+            User.id,
+            User.name,
+            User.email,
+            last_activity,
+            completed_on,
+            attended,
+        )
         .join(User, User.id == Enrolment.user_id)
         .where(Enrolment.cohort_id == bindparam("cohort_id"))
         .order_by(User.name, User.id)
@@ -152,28 +187,6 @@ def _roster_progress():
         )
         .join(Enrolment, Enrolment.id == LessonProgress.enrolment_id)
         .where(Enrolment.cohort_id == bindparam("cohort_id"))
-    )
-
-
-@prepared
-def _roster_completions():
-    # Driven from the cohort's members (the live record's unique index on user and course),
-    # never from all of the course's completions, which grow with every programme year.
-    members = select(Enrolment.user_id).where(Enrolment.cohort_id == bindparam("cohort_id"))
-    return select(CompletionRecord.user_id, CompletionRecord.completed_on).where(
-        CompletionRecord.user_id.in_(members),
-        CompletionRecord.course_id == bindparam("course_id"),
-        CompletionRecord.revoked_at.is_(None),
-    )
-
-
-@prepared
-def _roster_attendance():
-    return (
-        select(Attendance.enrolment_id, func.count(Attendance.id))
-        .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == bindparam("cohort_id"), Attendance.present.is_(True))
-        .group_by(Attendance.enrolment_id)
     )
 
 

@@ -11,7 +11,7 @@ from academy.cohorts.models import Attendance, Cohort, CohortSession
 from academy.enrolments.models import Enrolment
 from academy.extensions import db, utcnow
 from academy.progress.models import CompletionRecord, LessonProgress
-from tests.factories import enrol, make_cohort, make_course, make_user, sign_in
+from tests.factories import complete, enrol, make_cohort, make_course, make_user, sign_in
 
 
 def progress(enrolment, lesson_ids, score=None):
@@ -219,6 +219,62 @@ def test_exports_neutralise_formulas_and_keep_numbers(client):
 
     api_csv = client.get(f"/cohorts/{cohort.id}/roster.csv?status=enrolled&sort=name")
     assert api_csv.status_code == 200
+
+
+def test_roster_export_shows_each_trainees_completion_and_attendance(client):
+    from academy.progress.service import revoke_completion
+
+    teacher = make_user(["instructor"])
+    course = make_course(lessons=2)
+    cohort, other = make_cohort(course, instructors=[teacher]), make_cohort(course)
+    done, revoked, absent = (make_user(name=n) for n in ("Ada Done", "Ben Revoked", "Cy Absent"))
+    for trainee in (done, revoked, absent):
+        enrol(cohort, trainee)
+    seated = enrol(other, make_user(name="Elsewhere"))
+    complete(done, course, date(2026, 5, 6), cohort=cohort)
+    revoke_completion(teacher, complete(revoked, course, date(2026, 5, 7)), "Entered twice")
+    complete(absent, make_course(lessons=1), date(2026, 5, 8))  # another course: not this one
+    start = utcnow() - timedelta(days=3)
+    held = [
+        CohortSession(
+            cohort_id=c.id,
+            title="Lab",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="online",
+        )
+        for c in (cohort, cohort, other)
+    ]
+    db.session.add_all(held)
+    db.session.flush()
+    seats = {e.user_id: e.id for e in db.session.scalars(select(Enrolment))}
+    marks = [
+        (held[0], done, True),
+        (held[1], done, True),
+        (held[0], revoked, True),
+        (held[1], revoked, False),
+        (held[0], absent, False),
+    ]
+    db.session.add_all(
+        Attendance(session_id=s.id, enrolment_id=seats[u.id], present=p) for s, u, p in marks
+    )
+    # Present at the other cohort's session: not this cohort's attendance.
+    db.session.add(Attendance(session_id=held[2].id, enrolment_id=seated.id, present=True))
+    db.session.commit()
+    sign_in(client, teacher)
+
+    text = client.get(f"/cohorts/{cohort.id}/roster.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = rows[0]
+    shown = {
+        row[0]: (row[header.index("Completed on")], row[header.index("Sessions attended")])
+        for row in rows[1:]
+    }
+    assert shown == {
+        "Ada Done": ("2026-05-06", "2"),
+        "Ben Revoked": ("", "1"),
+        "Cy Absent": ("", "0"),
+    }
 
 
 # --- managing cohorts and trainees -----------------------------------------------------

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import flask_babel
 import pytest
+import pytz
+from babel import dates
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +29,22 @@ def test_datetimes_read_as_flask_babel_writes_them(app, locale, moment, fmt):
         assert datetime_(moment.replace(tzinfo=None), fmt) == flask_babel.format_datetime(
             moment, fmt
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    # pytz's tables stop at 2037; zoneinfo carries the summer-time rule on past it.
+    moment=st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2037, 12, 31)),
+    fmt=st.sampled_from(FORMATS),
+    zone=st.sampled_from(("Europe/London", "America/New_York", "Asia/Shanghai", "Asia/Hong_Kong")),
+)
+def test_a_zone_with_summer_time_converts_as_babel_converts_it(moment, fmt, zone):
+    # Flask-Babel hands out pytz zones; datetime_ converts with zoneinfo's equivalent.
+    moment = moment.replace(tzinfo=UTC)
+    where = pytz.timezone(zone)
+    assert datetime_(moment, fmt, "en", where) == dates.format_datetime(
+        moment, fmt, tzinfo=where, locale="en"
+    )
 
 
 def test_a_time_is_shown_in_the_academys_zone(app):
