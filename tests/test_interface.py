@@ -85,12 +85,13 @@ def test_empty_lists_say_what_to_do_next(client, login):
 
 
 def test_asset_and_navigation_links_follow_the_mount_point(client):
-    # Both are built once and remembered: a second mount point must not get the first's links.
+    # All are built once and remembered: a second mount point must not get the first's links.
     for prefix in ("/academy", "", "/academy"):
         page = client.get("/help", base_url=f"http://localhost{prefix}").get_data(as_text=True)
         assert f'href="{prefix}/static/css/academy.css"' in page
         assert f'src="{prefix}/static/js/academy.js"' in page
         assert f'<li><a href="{prefix}/courses">Catalogue</a></li>' in page
+        assert f'<a href="{prefix}/help" aria-current="page">Help</a>' in page
 
 
 def test_asset_links_can_be_built_outside_a_request(app):
