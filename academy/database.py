@@ -39,6 +39,7 @@ from academy.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WROTE = "academy.wrote"  # in the pooled connection's info: this transaction ran a non-SELECT
+READING = "academy.reading"  # ... and: its autocommit was turned on by the hook for reads
 LOCKS_ROWS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 
 T = TypeVar("T")
@@ -117,9 +118,13 @@ def _on_connect_postgresql(dbapi_connection, _record) -> None:
 
 def _autocommit_while_reading(connection) -> None:
     if "isolation_level" in connection.get_execution_options():
-        return  # set on purpose (AUTOCOMMIT for a DDL statement, say): SQLAlchemy keeps it
+        # Set on purpose (AUTOCOMMIT for VACUUM or a DDL statement, say): SQLAlchemy keeps it,
+        # and no BEGIN may be slipped in before its statements either.
+        connection.info[READING] = False
+        return
     driver = connection.connection.driver_connection
     reading = not _may_write()
+    connection.info[READING] = reading
     if driver.autocommit != reading:
         driver.autocommit = reading
 
@@ -130,10 +135,11 @@ def needs_transaction(statement: str) -> bool:
 
 
 def _begin_before_writing(connection, cursor, statement: str, *_args) -> None:
+    if not connection.info.get(READING):
+        return
     driver = connection.connection.driver_connection
     if (
-        driver.autocommit
-        and driver.info.transaction_status == TransactionStatus.IDLE
+        driver.info.transaction_status == TransactionStatus.IDLE
         # A server-side cursor (a streamed export) lives only inside a transaction.
         and (isinstance(cursor, ServerCursor) or needs_transaction(statement))
     ):
