@@ -27,12 +27,13 @@ def demo_command(scale, courses_dir):
     sync_courses(folder)
     db.session.commit()
     if scale:
-        from academy.demo.synthetic import generate
+        from academy.demo.synthetic import generate, settle
 
         if not small.is_loaded():
             small.load_demo()
         summary = generate(scale)
         db.session.commit()
+        settle()
         click.echo(f"Synthetic academy: {summary} in {time.perf_counter() - started:.1f} s")
     elif small.is_loaded():
         click.echo("The demo academy is already loaded.")
