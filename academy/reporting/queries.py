@@ -127,10 +127,17 @@ def cohort_stats(period: Period, today: date, filters: Filters) -> list[CohortSt
     seated = [Enrolment.cohort_id == Cohort.id, Enrolment.status.in_(SEATED)]
     if people is not None:
         seated.append(people)
-    holds = exists().where(
-        CompletionRecord.user_id == Enrolment.user_id,
-        CompletionRecord.course_id == Cohort.course_id,
-        CompletionRecord.revoked_at.is_(None),
+    # Correlated to the cohort two levels up as well as to the enrolment: left to itself,
+    # SQLAlchemy correlates only to the enclosing count and gives the EXISTS its own cohorts,
+    # so that a completion of any course would do.
+    holds = (
+        exists()
+        .where(
+            CompletionRecord.user_id == Enrolment.user_id,
+            CompletionRecord.course_id == Cohort.course_id,
+            CompletionRecord.revoked_at.is_(None),
+        )
+        .correlate(Enrolment, Cohort)
     )
     live_required = [Lesson.required.is_(True), Lesson.retired_at.is_(None)]
     stmt = (

@@ -71,6 +71,20 @@ def test_completion_rates_and_cohorts_at_risk():
     assert queries.track_rates(list(stats.values())) == [("ai", 6, 2)]
 
 
+def test_a_cohorts_completions_are_of_its_own_course():
+    course, other = make_course(lessons=2, track="ai"), make_course(lessons=2, track="ai")
+    cohort = make_cohort(course, start_on=date(Y, 1, 1), end_on=date(Y, 3, 1))
+    make_cohort(other, start_on=date(Y - 1, 1, 1), end_on=date(Y - 1, 3, 1))
+    finished, elsewhere, neither = make_user(), make_user(), make_user()
+    for person in (finished, elsewhere, neither):
+        enrol(cohort, person)
+    complete(finished, course, date(Y, 2, 20), cohort=cohort)
+    complete(elsewhere, other, date(Y - 1, 2, 20))  # another course: not this cohort's
+
+    stats = {s.code: s for s in queries.cohort_stats(hc.period_for(Y), TODAY, hc.Filters())}
+    assert (stats[cohort.code].seated, stats[cohort.code].completed) == (3, 1)
+
+
 def test_years_are_compared_month_by_month_cumulatively():
     course = make_course()
     complete(make_user(), course, date(Y - 2, 2, 1))
