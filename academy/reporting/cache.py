@@ -29,6 +29,10 @@ Design:
   ``ACADEMY_CACHE_URL=none`` turns caching off. No token row yet means no caching.
 - A write made outside the session (raw DBAPI, another program) is not seen: such a change
   must call ``bump(scope)`` itself before committing.
+- A report may let a scope *lag* (``lagging=``): when only that scope's token changed, the
+  last answer computed under the same tokens of the other scopes is served while it is
+  younger than ``LAG_SECONDS``. The dashboard page lets lesson progress lag a minute, and
+  says so; nothing lets records lag.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import hashlib
 import pickle
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -71,6 +76,8 @@ WATCHED: dict[str, tuple[str, frozenset[str] | None]] = {
     "lesson_progress": (ACTIVITY, None),
 }
 _PENDING = "academy_changed_scopes"
+# How far behind lesson progress a report that allows it may be (see remember's `lagging`).
+LAG_SECONDS = 60
 LOCAL_ENTRIES = 512
 REDIS_SECONDS = 6 * 3600
 
@@ -235,12 +242,44 @@ def _locale() -> str:
     return str(get_locale() or "-")
 
 
-def remember(what: str, parts: tuple, compute: Callable[[], T], scopes=(RECORDS,)) -> T:
-    """compute(), or its answer stored under what × parts × the scopes' current tokens."""
+def remember(
+    what: str,
+    parts: tuple,
+    compute: Callable[[], T],
+    scopes=(RECORDS,),
+    lagging: tuple[str, ...] = (),
+) -> T:
+    """compute(), or its answer stored under what × parts × the scopes' current tokens.
+
+    `lagging` scopes may be behind by up to LAG_SECONDS: when only their tokens changed, the
+    last answer computed under the same `scopes` tokens is reused while it is that young.
+    """
     target = store()
-    tokens = versions(scopes) if target is not None else None
+    tokens = versions((*scopes, *lagging)) if target is not None else None
     if tokens is None:
         return compute()
+    exact = _key(what, parts, tokens)
+    found = target.get(exact)
+    if found is not None:
+        return pickle.loads(found)
+    latest = _key(what, parts, (*tokens[: len(scopes)], "latest")) if lagging else None
+    if latest is not None and (found := target.get(latest)) is not None:
+        computed_at, value = pickle.loads(found)
+        if 0 <= _now() - computed_at < LAG_SECONDS:
+            return value
+    started = _now()  # what compute() reads is at least as new as this
+    value = compute()
+    target.set(exact, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    if latest is not None:
+        target.set(latest, pickle.dumps((started, value), protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _key(what: str, parts: tuple, tokens: tuple) -> str:
     config = current_app.config
     raw = repr(
         (
@@ -253,10 +292,4 @@ def remember(what: str, parts: tuple, compute: Callable[[], T], scopes=(RECORDS,
             str(db.engine.url),
         )
     )
-    key = hashlib.sha256(raw.encode()).hexdigest()
-    found = target.get(key)
-    if found is not None:
-        return pickle.loads(found)
-    value = compute()
-    target.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    return value
+    return hashlib.sha256(raw.encode()).hexdigest()

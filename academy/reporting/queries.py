@@ -15,7 +15,7 @@ from academy.auth.models import KINDS, REGIONS, TraineeProfile, User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course, Lesson, Track
 from academy.enrolments.models import SEATED, Enrolment
-from academy.extensions import db
+from academy.extensions import db, utcnow
 from academy.progress.models import CompletionRecord, LessonProgress
 from academy.reporting import cache
 from academy.reporting import forecast as forecasting
@@ -264,6 +264,7 @@ class Dashboard:
     track_rates: list[tuple[str, int, int]]
     years: dict[int, list[int]] = field(default_factory=dict)  # year -> cumulative by month
     tracks: dict[str, str] = field(default_factory=dict)
+    as_of: datetime | None = None  # when the progress figures (funnel, cohort rows) were read
 
     @property
     def at_risk(self) -> list[CohortStat]:
@@ -287,6 +288,7 @@ def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
         "dashboard-records", (year, filters, today), lambda: _year_figures(year, filters, today)
     )
     period = fixed["period"]
+    as_of = utcnow()
     now = datetime.combine(today, time(23, 59), tzinfo=UTC)
     stats = cohort_stats(period, today, filters)
     return Dashboard(
@@ -301,6 +303,7 @@ def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
         track_rates=track_rates(stats),
         years=fixed["years"],
         tracks=fixed["tracks"],
+        as_of=as_of,
     )
 
 

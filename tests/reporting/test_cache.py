@@ -125,6 +125,57 @@ def test_lesson_progress_recomputes_only_the_dashboards_activity_figures(course,
     assert len(refill) == 2 * len(token_read) + 2, refill
 
 
+def test_an_answer_may_lag_lesson_progress_by_a_minute_but_never_a_record(course, monkeypatch):
+    enrolment = enrol(make_cohort(course), make_user())
+    lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.course_id == course.id))
+    computed = []
+
+    def answer():
+        computed.append(len(computed))
+        return computed[-1]
+
+    def read():
+        return cache.remember("lagging", (), answer, lagging=(cache.ACTIVITY,))
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(cache, "_now", lambda: clock[0])
+    complete(make_user(), course, date(YEAR, 3, 1))  # both scopes have a version now
+    db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson_id))
+    db.session.commit()
+    assert read() == 0
+    db.session.execute(update(LessonProgress).values(done_at=utcnow()))
+    db.session.commit()
+    clock[0] += cache.LAG_SECONDS - 1
+    assert read() == 0  # progress changed, but the answer is younger than the lag
+    clock[0] += 2
+    assert read() == 1  # too old now: computed again
+    complete(make_user(), course, date(YEAR, 3, 1))
+    assert read() == 2  # a record changed: never served from before it
+
+
+def test_the_dashboard_page_says_how_old_its_progress_figures_may_be(client, login_as, monkeypatch):
+    login_as("manager")
+    today = date.today()
+    cohort = make_cohort(course := make_course(), start_on=today, end_on=today)
+    enrolment = enrol(cohort, make_user())
+    complete(make_user(), course, today)  # both scopes have a version now
+    clock = [1_000_000.0]
+    monkeypatch.setattr(cache, "_now", lambda: clock[0])
+
+    def active() -> str:
+        page = client.get(f"/dashboard?year={today.year}").get_data(as_text=True)
+        assert "Lesson activity and progress below are as of" in page
+        return re.search(r"Active in the last 30 days: (\d+);", page).group(1)
+
+    assert active() == "0"
+    lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.course_id == course.id))
+    db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson_id))
+    db.session.commit()
+    assert active() == "0"
+    clock[0] += cache.LAG_SECONDS
+    assert active() == "1"
+
+
 def test_bulk_statements_invalidate(course):
     person = make_user(region="shenzhen")
     complete(person, course, date(YEAR, 3, 1))
@@ -177,6 +228,9 @@ def test_a_write_committed_elsewhere_invalidates_this_process(course):
 def test_the_cached_dashboard_is_the_page_rendered_afresh(client, login_as, app, monkeypatch):
     login_as("manager")
     complete(make_user(organisation="HKU"), make_course(track="health"), date(YEAR, 3, 1))
+    # The page says as of when, to the minute: the cached and the fresh page must agree on it.
+    moment = utcnow()
+    monkeypatch.setattr("academy.reporting.queries.utcnow", lambda: moment)
 
     def main_part() -> str:
         # The layout around it carries a per-request CSRF token.
