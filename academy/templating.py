@@ -208,34 +208,28 @@ def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     )
 
 
-def _remembering_urls(app: Flask):
-    """Templates' url_for, with fixed URLs built once per mount point.
+def _remembering_static_urls(app: Flask):
+    """Templates' url_for, with each static file's URL built once per mount point.
 
-    Every page links its stylesheets, script and icon and a handful of pages that take no
-    arguments (home, help, account, sign out), and none of them move while the process runs.
-    URLs with arguments, of a blueprint-relative endpoint, or asked for outside a request are
-    built as usual.
+    Every page links its stylesheets, script and icon, and they do not move while the process
+    runs; other endpoints, and static URLs asked for with more than a filename, are built as
+    usual.
     """
     build = app.url_for
-    built: dict[tuple[str, str, str], str] = {}
+    built: dict[tuple[str, str], str] = {}
 
     def url_for(endpoint: str, **values) -> str:
-        if values.keys() == {"filename"} and endpoint == "static":
-            key = (endpoint, values["filename"])
-        elif not values and not endpoint.startswith("."):
-            key = (endpoint, "")
-        else:
+        if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
             return build(endpoint, **values)
-        if not has_request_context():
-            return build(endpoint, **values)
-        return _remembered(built, (*key, request.script_root), lambda: build(endpoint, **values))
+        key = (values["filename"], request.script_root)
+        return _remembered(built, key, lambda: build(endpoint, **values))
 
     return url_for
 
 
 def register_template_helpers(app: Flask) -> None:
     register_form_translations(app)
-    app.jinja_env.globals["url_for"] = _remembering_urls(app)
+    app.jinja_env.globals["url_for"] = _remembering_static_urls(app)
 
     @app.context_processor
     def globals_():

@@ -85,7 +85,8 @@ def test_empty_lists_say_what_to_do_next(client, login):
 
 
 def test_asset_and_navigation_links_follow_the_mount_point(client):
-    # All are built once and remembered: a second mount point must not get the first's links.
+    # Static and navigation links are built once and remembered: a second mount point must
+    # not get the first's links.
     for prefix in ("/academy", "", "/academy"):
         page = client.get("/help", base_url=f"http://localhost{prefix}").get_data(as_text=True)
         assert f'href="{prefix}/static/css/academy.css"' in page
