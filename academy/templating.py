@@ -95,8 +95,8 @@ def datetime_(value, fmt: str = "medium", locale: str | None = None, zone=None) 
 def _fast_zone(zone: tzinfo) -> tzinfo:
     """The same zone as the standard library's zoneinfo, whose conversion runs in C.
 
-    Flask-Babel hands out pytz zones, which convert in Python: a tenth of a 100-person roster's
-    time went on it.
+    Flask-Babel hands out pytz zones, which convert in Python: 2.3 µs a time against 0.3 µs,
+    and a roster converts a time per trainee.
     """
     try:
         return ZoneInfo(str(zone))
