@@ -48,8 +48,8 @@ def roster_rows(context, rows, trainee_url: str) -> Markup:
 
     Built here rather than in a template loop: a 100-person roster has a hundred rows of a
     dozen fields and a thousand lesson cells, and Jinja's per-field overhead (attribute
-    lookups, escaping, filter calls) was a third of the page's time. Every value that comes
-    from a person is escaped here.
+    lookups, escaping, filter calls) was a sixth of the page's instructions. Every value
+    that comes from a person is escaped here.
     """
     locale, zone = context.get("current_locale"), context.get("current_timezone")
     done, started, behind = _("done"), _("started"), _("behind")
