@@ -20,7 +20,7 @@ from academy.courses.models import Lesson
 from academy.database import prepared
 from academy.enrolments.models import Enrolment
 from academy.extensions import db, utcnow
-from academy.progress.learning import live_lessons
+from academy.progress.learning import live_lesson_names
 from academy.progress.models import CompletionRecord, LessonProgress
 
 
@@ -85,8 +85,9 @@ def elapsed_share(cohort: Cohort, today: date) -> float:
 def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     """The cohort's matrix, everyone in it (filter_roster() picks and orders the rows)."""
     today = today or date.today()
-    lessons = live_lessons(cohort.course_id)
-    live = {lesson.id for lesson in lessons}
+    lessons = live_lesson_names(cohort.course_id)
+    order = [lesson.id for lesson in lessons]
+    live = set(order)
     ids = {"cohort_id": cohort.id, "course_id": cohort.course_id}
     rows = {}
     for (
@@ -118,7 +119,7 @@ def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     expected = math.floor(len(live) * elapsed_share(cohort, today))
     for row in rows.values():
         row.behind = row.enrolment.status == "enrolled" and row.lessons_done < expected
-        row.in_order = [row.cells.get(lesson.id) for lesson in lessons]
+        row.in_order = [row.cells.get(lesson_id) for lesson_id in order]
     return Roster(cohort, lessons, list(rows.values()), expected, held or 0)
 
 

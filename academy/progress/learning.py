@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
@@ -58,6 +58,21 @@ def _live_lessons():
         .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
         .order_by(Lesson.position, Lesson.id)
     )
+
+
+def live_lesson_names(course_id: int) -> list[Lesson]:
+    """As live_lessons, for tables that name lessons: without their bodies and quizzes.
+
+    A course's bodies are tens of kilobytes and each quiz is JSON to decode; anything else
+    asked of these objects raises rather than loading it one lesson at a time.
+    """
+    return list(db.session.scalars(_live_lesson_names(), {"course_id": course_id}))
+
+
+@prepared
+def _live_lesson_names():
+    columns = (Lesson.id, Lesson.course_id, Lesson.slug, Lesson.title, Lesson.position)
+    return _live_lessons().options(load_only(*columns, Lesson.required, raiseload=True))
 
 
 def progress_by_lesson(enrolment_id: int) -> dict[int, LessonProgress]:

@@ -21,7 +21,7 @@ from academy.extensions import db
 from academy.forms import choices
 from academy.partners.models import Partner
 from academy.permissions import current_actor, requires
-from academy.progress.learning import live_lessons
+from academy.progress.learning import live_lesson_names
 
 PER_PAGE = 25
 
@@ -138,7 +138,7 @@ def trainee(cohort_id: int, enrolment_id: int):
         cohort=cohort,
         enrolment=enrolment,
         person=person,
-        lessons=live_lessons(cohort.course_id),
+        lessons=live_lesson_names(cohort.course_id),
         progress=queries.trainee_progress(enrolment.id),
         history=queries.trainee_history(enrolment.id),
         attendance=queries.session_attendance(cohort.id, enrolment.id),
