@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import defer, joinedload, load_only
 
 from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
@@ -47,7 +47,10 @@ class ProgressResult:
 
 
 def live_lessons(course_id: int) -> list[Lesson]:
-    """The course's current lessons in order (retired ones left out)."""
+    """The course's current lessons in order (retired ones left out), quizzes included.
+
+    Their bodies are left in the database: scoring progress never shows one.
+    """
     return list(db.session.scalars(_live_lessons(), {"course_id": course_id}))
 
 
@@ -57,6 +60,7 @@ def _live_lessons():
         select(Lesson)
         .where(Lesson.course_id == bindparam("course_id"), Lesson.retired_at.is_(None))
         .order_by(Lesson.position, Lesson.id)
+        .options(defer(Lesson.body_html, raiseload=True))
     )
 
 
