@@ -1,37 +1,71 @@
-"""The benchmark's client signs in as a browser does (tests/benchmarks/run.py)."""
+"""The benchmark's client (tests/benchmarks/run.py) against a real server."""
 
 import threading
+import time
 
+import pytest
 import requests
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from academy.auth.service import create_token
+from academy.courses.models import Lesson
 from academy.extensions import db
-from tests.benchmarks.run import sign_in
-from tests.factories import PASSWORD, make_user
+from academy.progress.models import LessonProgress
+from tests.benchmarks.run import WRITES_PER_SECOND, sign_in, studying
+from tests.factories import PASSWORD, enrol, make_cohort, make_course, make_user
 
 
-def test_the_benchmark_measures_pages_with_the_cookie_a_browser_keeps(database_url):
+@pytest.fixture
+def server(database_url):
+    """A server of its own: the suite's app is set up for the test client (no CSRF, a fixed
+    SERVER_NAME), and the benchmark signs in through the real form."""
     from academy import create_app
 
-    person = make_user(["trainee"])
-    email, name = person.email, person.name
-    db.session.commit()  # and hold no lock the server's sign-in must wait for
-    # A server of its own: the suite's app is set up for the test client (no CSRF, a fixed
-    # SERVER_NAME), and the benchmark signs in through the real form.
+    db.session.commit()  # and hold no lock the server's writes must wait for
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    serving = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=serving.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        headers = sign_in(base, email, PASSWORD)
-        for _ in range(2):
-            page = requests.get(base + "/learning", headers=headers, timeout=10)
-            assert page.status_code == 200 and name in page.text
-            # No new token to store, so no new cookie: what a browser's second page costs.
-            assert "Set-Cookie" not in page.headers
-    finally:
-        server.shutdown()
-        thread.join()
-        with app.app_context():
-            db.engine.dispose()
+    yield f"http://127.0.0.1:{serving.server_port}"
+    serving.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def trainee():
+    person = make_user(["trainee"])
+    course = make_course(lessons=2)
+    enrolment = enrol(make_cohort(course), person)
+    slug = db.session.scalar(select(Lesson.slug).where(Lesson.course_id == course.id))
+    facts = {
+        "email": person.email,
+        "name": person.name,
+        "enrolment": enrolment.id,
+        "lesson": slug,
+        "tokens": {"trainee": create_token(None, person)},
+    }
+    db.session.commit()
+    return facts
+
+
+def test_the_benchmark_measures_pages_with_the_cookie_a_browser_keeps(trainee, server):
+    headers = sign_in(server, trainee["email"], PASSWORD)
+    for _ in range(2):
+        page = requests.get(server + "/learning", headers=headers, timeout=10)
+        assert page.status_code == 200 and trainee["name"] in page.text
+        # No new token to store, so no new cookie: what a browser's second page costs.
+        assert "Set-Cookie" not in page.headers
+
+
+def test_trainees_study_while_the_benchmark_measures(trainee, server):
+    with studying(server, trainee) as statuses:
+        time.sleep(2.5 / WRITES_PER_SECOND)
+    assert len(statuses) >= 2 and set(statuses) == {200}
+    db.session.rollback()  # a fresh snapshot
+    written = db.session.scalar(
+        select(LessonProgress).where(LessonProgress.enrolment_id == trainee["enrolment"])
+    )
+    assert written is not None and written.done_at is not None

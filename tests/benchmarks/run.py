@@ -221,22 +221,35 @@ WHILE_STUDYING = "manager: dashboard, trainees studying"
 WRITES_PER_SECOND = 2
 
 
+def progress_submission(facts: dict) -> tuple[str, dict, dict]:
+    """(path, headers, body) of the trainee's lesson-progress POST."""
+    return (
+        f"/api/v1/enrolments/{facts['enrolment']}/progress",
+        {"Authorization": f"Bearer {facts['tokens']['trainee']}"},
+        {"lesson": facts["lesson"]},
+    )
+
+
 @contextmanager
 def studying(base: str, facts: dict):
-    """Trainees submitting lesson progress in the background, WRITES_PER_SECOND a second."""
+    """Trainees submitting lesson progress in the background, WRITES_PER_SECOND a second.
+
+    Yields a list that holds, once the block is left, the status of every submission.
+    """
     stop = threading.Event()
-    path = f"/api/v1/enrolments/{facts['enrolment']}/progress"
-    headers = {"Authorization": f"Bearer {facts['tokens']['trainee']}"}
+    path, headers, body = progress_submission(facts)
+    statuses: list[int] = []
 
     def submit():
         session = requests.Session()
         while not stop.wait(1 / WRITES_PER_SECOND):
-            session.post(base + path, headers=headers, json={"lesson": facts["lesson"]}, timeout=30)
+            response = session.post(base + path, headers=headers, json=body, timeout=30)
+            statuses.append(response.status_code)
 
     writer = threading.Thread(target=submit, daemon=True)
     writer.start()
     try:
-        yield
+        yield statuses
     finally:
         stop.set()
         writer.join()
@@ -263,14 +276,7 @@ def targets(base: str, facts: dict) -> list[tuple[Target, int, tuple[int, int]]]
             None,
             600,
         ),
-        (
-            "trainee: progress submission (API)",
-            "POST",
-            f"/api/v1/enrolments/{facts['enrolment']}/progress",
-            bearer["trainee"],
-            {"lesson": facts["lesson"]},
-            400,
-        ),
+        ("trainee: progress submission (API)", "POST", *progress_submission(facts), 400),
         (
             "instructor: roster of a 100-person cohort",
             "GET",
@@ -369,7 +375,8 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
                 # The machine's speed drifts by a fifth over minutes (shared virtual cores);
                 # each share is taken against /healthz measured just before the endpoint.
                 ceiling = measure(base, healthz, 1500, processes, threads).rps
-            with studying(base, facts) if target.name == WHILE_STUDYING else nullcontext():
+            writes = studying(base, facts) if target.name == WHILE_STUDYING else nullcontext([])
+            with writes as statuses:
                 result = measure(base, target, count, processes, threads)
                 result.ceiling_rps = ceiling
                 if processes * threads > 1:
@@ -377,6 +384,8 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
                     alone = measure(base, target, min(count, 200), 1, 1)
                     result.alone_p50_ms, result.alone_p95_ms = alone.p50_ms, alone.p95_ms
                     result.errors += alone.errors
+            # A failed background write is an error of the row it was meant to load.
+            result.errors += sum(1 for status in statuses if status >= 400)
             results.append(result)
             print(
                 f"  {result.name:48} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
