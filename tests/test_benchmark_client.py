@@ -12,6 +12,7 @@ from academy.auth.service import create_token
 from academy.courses.models import Lesson
 from academy.extensions import db
 from academy.progress.models import LessonProgress
+from tests.benchmarks.load import Target, paced
 from tests.benchmarks.run import WRITES_PER_SECOND, sign_in, studying
 from tests.factories import PASSWORD, enrol, make_cohort, make_course, make_user
 
@@ -69,3 +70,43 @@ def test_trainees_study_while_the_benchmark_measures(trainee, server):
         select(LessonProgress).where(LessonProgress.enrolment_id == trainee["enrolment"])
     )
     assert written is not None and written.done_at is not None
+
+
+@pytest.fixture
+def plain_server():
+    """A server answering every request after `delay` seconds, one request at a time."""
+    state = {"delay": 0.0, "arrivals": []}
+
+    def answer(environ, start_response):
+        state["arrivals"].append(time.monotonic())
+        time.sleep(state["delay"])
+        start_response("200 OK", [("Content-Type", "text/plain"), ("X-Query-Count", "0")])
+        return [b"ok"]
+
+    serving = make_server("127.0.0.1", 0, answer, threaded=False)
+    thread = threading.Thread(target=serving.serve_forever, daemon=True)
+    thread.start()
+    state["base"] = f"http://127.0.0.1:{serving.server_port}"
+    yield state
+    serving.shutdown()
+    thread.join()
+
+
+PLAIN = Target("plain", "GET", "/", {})
+
+
+def test_paced_requests_are_spread_over_the_time_asked(plain_server):
+    result = paced(plain_server["base"], PLAIN, rate=40, seconds=1, processes=2, threads=2)
+    assert result.requests == 40 and result.errors == 0
+    sent = plain_server["arrivals"][-40:]  # after the warm-up's
+    # Due from 0 to 0.975 s: sent as fast as possible they would arrive within a few ms.
+    assert sent[-1] - sent[0] >= 0.9
+
+
+def test_a_paced_request_sent_late_counts_its_wait(plain_server):
+    # 40 requests in a second to a server that takes 50 ms each: it is 2 s behind by the end.
+    plain_server["delay"] = 0.05
+    result = paced(plain_server["base"], PLAIN, rate=40, seconds=1, processes=1, threads=2)
+    assert result.requests == 40
+    # Timed from its sending, no request would take over 0.1 s: one ahead of it at most.
+    assert result.p95_ms > 500
