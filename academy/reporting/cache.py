@@ -19,7 +19,8 @@ Design:
   replaced, in that same transaction. Taking that row lock last, right before COMMIT, means it
   can never be part of a lock-order cycle.
   A rolled-back write leaves the token as it was.
-- A reader reads the tokens *first* (one small query), then looks up
+- A reader reads the tokens *first* (one small query, once a request: a page that consults
+  several cached answers reuses them, and a write of the request's own drops them), then looks up
   ``(what, its arguments, the tokens, locale, settings, database)``; on a miss it computes and
   stores. Any process sees a new token as soon as the write commits, so invalidation works
   across gunicorn workers and servers with no messages. Storing an answer computed from data
@@ -46,7 +47,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -76,6 +77,7 @@ WATCHED: dict[str, tuple[str, frozenset[str] | None]] = {
     "lesson_progress": (ACTIVITY, None),
 }
 _PENDING = "academy_changed_scopes"
+_READ = "academy_report_tokens"  # on flask.g: {reads the replica: {scope: token}}
 # How far behind lesson progress a report that allows it may be (see remember's `lagging`).
 LAG_SECONDS = 60
 LOCAL_ENTRIES = 512
@@ -153,6 +155,13 @@ def _write_token(session: Session, scope: str) -> None:
     connection.execute(
         statement.on_conflict_do_update(index_elements=["scope"], set_={"token": token})
     )
+    forget_tokens()
+
+
+def forget_tokens() -> None:
+    """Read the tokens afresh next time: at each request's start, and after writing one."""
+    if has_request_context():
+        g.pop(_READ, None)
 
 
 def bump(scope: str = RECORDS) -> None:
@@ -219,12 +228,28 @@ def store() -> LocalStore | RedisStore | None:
 
 
 def versions(scopes: Iterable[str]) -> tuple[str, ...] | None:
-    """The scopes' current tokens (one query); None if any was never written."""
+    """The scopes' current tokens; None if any was never written.
+
+    In a request, every scope's token is read by the first call and reused by the others: what
+    another process commits meanwhile is as if it had committed after this request.
+    """
+    if has_request_context():
+        read = g.setdefault(_READ, {})
+        # The replica's tokens file the replica's answers (academy.database.reads_replica).
+        where = g.get("reads_replica", False)
+        if where not in read:
+            read[where] = _read_tokens(SCOPES)
+        tokens = read[where]
+    else:
+        tokens = _read_tokens(scopes)
     wanted = tuple(scopes)
-    rows = dict(db.session.execute(_tokens_of(), {"scopes": wanted}).all())
-    if len(rows) < len(wanted):
+    if any(scope not in tokens for scope in wanted):
         return None
-    return tuple(rows[s] for s in wanted)
+    return tuple(tokens[scope] for scope in wanted)
+
+
+def _read_tokens(scopes: Iterable[str]) -> dict[str, str]:
+    return dict(db.session.execute(_tokens_of(), {"scopes": tuple(scopes)}).all())
 
 
 @prepared

@@ -33,13 +33,18 @@ def today() -> date:
 def _parse_filters():
     """(form, year, filters) from the query string; year and filters are None when invalid."""
     form = FilterForm(request.args)
-    tracks, partners = track_names(), partner_names()
+    # Two lists every dashboard view needs; the page's own cache reuses the tokens read here.
+    tracks, partners = cache.remember("filter-choices", (), _filter_choices)
     form.set_choices(tracks, partners)
     if not form.validate():
         return form, None, None, tracks, partners
     year = form.year.data or today().year
     form.year.data = year
     return form, year, form.filters(), tracks, partners
+
+
+def _filter_choices() -> tuple[dict[str, str], dict[int, str]]:
+    return track_names(), partner_names()
 
 
 def _invalid(form: FilterForm):

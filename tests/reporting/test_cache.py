@@ -17,7 +17,7 @@ from academy.progress.service import revoke_completion
 from academy.reporting import cache
 from academy.reporting.headcount import Filters, period_for
 from academy.reporting.queries import dashboard, headline
-from tests.factories import complete, enrol, make_cohort, make_course, make_user
+from tests.factories import complete, enrol, make_cohort, make_course, make_track, make_user
 
 YEAR = 2025
 TODAY = date(YEAR, 12, 31)
@@ -259,3 +259,56 @@ def test_answers_can_live_in_redis(course, app, monkeypatch):
     assert trained() == 1
     complete(make_user(), course, date(YEAR, 4, 1))
     assert trained() == 2
+
+
+def test_a_page_reads_the_data_versions_once(client, login_as, course, count_queries):
+    login_as("manager")
+    complete(make_user(), course, date(YEAR, 3, 1))
+    client.get(f"/dashboard?year={YEAR}")  # fills the cache
+    with count_queries() as queries:
+        page = client.get(f"/dashboard?year={YEAR}")
+    assert page.status_code == 200 and b'data-testid="trained">1 <' in page.data
+    # The sign-in lookup, and the versions both cached answers (filters, page) are filed under.
+    assert len(queries) == 2
+    assert sum("data_versions" in statement for statement in queries) == 1
+
+
+def test_a_write_in_the_request_reads_the_versions_afresh(app, course):
+    with app.test_request_context("/", method="POST"):
+        before = cache.versions(cache.SCOPES)
+        complete(make_user(), course, date(YEAR, 3, 1))
+        assert cache.versions(cache.SCOPES)[0] != before[0]
+
+
+def test_each_request_reads_the_versions_afresh(client, login_as, course):
+    login_as("manager")
+    complete(make_user(), course, date(YEAR, 3, 1))
+
+    def trained_on_page() -> bytes:
+        return client.get(f"/dashboard?year={YEAR}").data
+
+    assert b'data-testid="trained">1 <' in trained_on_page()
+    late_id, course_id = make_user().id, course.id
+    db.session.commit()
+    with Session(db.engine) as other:  # another worker
+        other.add(
+            CompletionRecord(
+                user_id=late_id,
+                course_id=course_id,
+                completed_on=date(YEAR, 8, 1),
+                certificate_code=new_code(),
+            )
+        )
+        other.commit()
+    db.session.commit()
+    assert b'data-testid="trained">2 <' in trained_on_page()
+
+
+def test_the_filters_offer_a_track_added_since_the_last_view(client, login_as, course):
+    login_as("manager")
+    complete(make_user(), course, date(YEAR, 3, 1))
+    assert "Robotics" not in client.get(f"/dashboard?year={YEAR}").get_data(as_text=True)
+    make_track("robotics", "Robotics")
+    db.session.commit()
+    page = client.get(f"/dashboard?year={YEAR}").get_data(as_text=True)
+    assert '<option value="robotics">Robotics</option>' in page
