@@ -37,6 +37,7 @@ from academy.database import prepared
 from academy.extensions import db
 from academy.partners.models import Partner
 from academy.progress.models import CompletionRecord
+from academy.reporting import cache
 from academy.reporting.models import ProgrammeYear
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -104,7 +105,9 @@ def periods(years: list[int]) -> dict[int, Period]:
 
 
 def period_for(year: int) -> Period:
-    return periods([year])[year]
+    # Every report reads its year's period before it can look its answer up in the cache; in
+    # a request the cache's data versions are read once, so a cached period costs no query.
+    return cache.remember("period", (year,), lambda: periods([year])[year])
 
 
 # dimension -> (key column, label column); labels that need no lookup reuse the key.

@@ -8,6 +8,8 @@ import pytest
 
 from academy.extensions import db
 from academy.progress.service import revoke_completion
+from academy.reporting.models import ProgrammeYear
+from academy.reporting.service import set_target
 from tests.factories import complete, make_course, make_user
 
 KEYS = {
@@ -102,3 +104,30 @@ def test_the_cli_refuses_a_bad_year(app):
     result = app.test_cli_runner().invoke(args=["academy", "headcount", "--year", "abc"])
     assert result.exit_code != 0
     assert "year" in result.output.lower()
+
+
+def test_a_new_target_or_programme_year_shows_in_the_next_answer(api):
+    small_academy()
+    manager = make_user(["manager"])
+    caller = api(manager)
+    assert caller.get("/api/v1/headcount?year=2023").get_json()["target"] == 4000
+    set_target(manager, 2023, 4800, "New partners")
+    db.session.commit()
+    assert caller.get("/api/v1/headcount?year=2023").get_json()["target"] == 4800
+    # A programme year that starts in September moves the completions counted.
+    year = db.session.get(ProgrammeYear, 2023)
+    year.starts_on, year.ends_on = date(2023, 9, 1), date(2024, 9, 1)
+    db.session.commit()
+    assert caller.get("/api/v1/headcount?year=2023").get_json()["by_kind"] == {
+        "professional": 2,  # ben and cat; ana's completions are before September
+        "student": 0,
+    }
+
+
+def test_a_cached_answer_costs_the_sign_in_and_the_data_versions(api, count_queries):
+    small_academy()
+    caller = api(make_user(["manager"]))
+    caller.get("/api/v1/headcount?year=2023")
+    with count_queries() as queries:
+        assert caller.get("/api/v1/headcount?year=2023").status_code == 200
+    assert len(queries) == 2

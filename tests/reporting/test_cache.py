@@ -40,7 +40,7 @@ def test_a_second_read_costs_one_query_and_gives_the_same_answer(course, count_q
         again = headline(period_for(YEAR), TODAY)
     assert again == answer and answer["trained"] == 1
     assert len(first) > 5
-    assert len(second) == 2  # the period and the data versions
+    assert len(second) == 2  # outside a request each answer reads the data versions: two
 
 
 def test_issuing_and_revoking_completions_invalidate(course):
