@@ -233,6 +233,7 @@ def versions(scopes: Iterable[str]) -> tuple[str, ...] | None:
     In a request, every scope's token is read by the first call and reused by the others: what
     another process commits meanwhile is as if it had committed after this request.
     """
+    wanted = tuple(scopes)
     if has_request_context():
         read = g.setdefault(_READ, {})
         # The replica's tokens file the replica's answers (academy.database.reads_replica).
@@ -241,8 +242,7 @@ def versions(scopes: Iterable[str]) -> tuple[str, ...] | None:
             read[where] = _read_tokens(SCOPES)
         tokens = read[where]
     else:
-        tokens = _read_tokens(scopes)
-    wanted = tuple(scopes)
+        tokens = _read_tokens(wanted)
     if any(scope not in tokens for scope in wanted):
         return None
     return tuple(tokens[scope] for scope in wanted)

@@ -57,6 +57,28 @@ def _send(session: requests.Session, base: str, target: Target) -> requests.Resp
     return response
 
 
+def _in_threads(run, threads: int) -> None:
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
+def _in_processes(worker, base: str, target: Target, shares: list, threads: int) -> list:
+    """worker(base, target, share, threads) in a process per share; their results."""
+    with ProcessPoolExecutor(len(shares)) as pool:
+        return list(
+            pool.map(
+                worker,
+                [base] * len(shares),
+                [target] * len(shares),
+                shares,
+                [threads] * len(shares),
+            )
+        )
+
+
 def _worker(base: str, target: Target, count: int, threads: int) -> tuple[list[float], int, set]:
     latencies: list[float] = []
     errors = 0
@@ -80,11 +102,7 @@ def _worker(base: str, target: Target, count: int, threads: int) -> tuple[list[f
             queries.update(seen)
             errors += bad
 
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _in_threads(run, threads)
     return latencies, errors, queries
 
 
@@ -107,16 +125,7 @@ def measure(base: str, target: Target, count: int, processes: int = 2, threads: 
     """Send `count` requests (plus a short warm-up) and summarise them."""
     _worker(base, target, 10, 2)
     started = time.perf_counter()
-    with ProcessPoolExecutor(processes) as pool:
-        parts = list(
-            pool.map(
-                _worker,
-                [base] * processes,
-                [target] * processes,
-                [count // processes] * processes,
-                [threads] * processes,
-            )
-        )
+    parts = _in_processes(_worker, base, target, [count // processes] * processes, threads)
     return _summary(target.name, parts, time.perf_counter() - started)
 
 
@@ -146,11 +155,7 @@ def _paced_worker(
                 queries.add(response.headers.get("X-Query-Count", "?"))
                 errors += response.status_code >= 400
 
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _in_threads(run, threads)
     return latencies, errors, queries
 
 
@@ -166,14 +171,6 @@ def paced(
     count = max(1, round(rate * seconds))
     start = time.monotonic() + 0.5  # time for the processes to start
     due = [start + i / rate for i in range(count)]
-    with ProcessPoolExecutor(processes) as pool:
-        parts = list(
-            pool.map(
-                _paced_worker,
-                [base] * processes,
-                [target] * processes,
-                [due[i::processes] for i in range(processes)],
-                [threads] * processes,
-            )
-        )
+    shares = [due[i::processes] for i in range(processes)]
+    parts = _in_processes(_paced_worker, base, target, shares, threads)
     return _summary(target.name, parts, time.monotonic() - start)

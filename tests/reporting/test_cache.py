@@ -205,10 +205,8 @@ def test_bulk_statements_invalidate(course):
     assert trained() == 2
 
 
-def test_a_write_committed_elsewhere_invalidates_this_process(course):
-    """Another worker or server writes through its own connection: the token tells us."""
-    complete(make_user(), course, date(YEAR, 3, 1))
-    assert trained() == 1
+def complete_elsewhere(course) -> None:
+    """A new trainee's completion, committed through a connection of its own (another worker)."""
     late_id, course_id = make_user().id, course.id
     db.session.commit()  # SQLite: this session holds no lock while the other one writes
     with Session(db.engine) as other:
@@ -222,6 +220,13 @@ def test_a_write_committed_elsewhere_invalidates_this_process(course):
         )
         other.commit()
     db.session.commit()  # end this session's read snapshot, as the next request would
+
+
+def test_a_write_committed_elsewhere_invalidates_this_process(course):
+    """Another worker or server writes through its own connection: the token tells us."""
+    complete(make_user(), course, date(YEAR, 3, 1))
+    assert trained() == 1
+    complete_elsewhere(course)
     assert trained() == 2
 
 
@@ -288,19 +293,7 @@ def test_each_request_reads_the_versions_afresh(client, login_as, course):
         return client.get(f"/dashboard?year={YEAR}").data
 
     assert b'data-testid="trained">1 <' in trained_on_page()
-    late_id, course_id = make_user().id, course.id
-    db.session.commit()
-    with Session(db.engine) as other:  # another worker
-        other.add(
-            CompletionRecord(
-                user_id=late_id,
-                course_id=course_id,
-                completed_on=date(YEAR, 8, 1),
-                certificate_code=new_code(),
-            )
-        )
-        other.commit()
-    db.session.commit()
+    complete_elsewhere(course)
     assert b'data-testid="trained">2 <' in trained_on_page()
 
 
