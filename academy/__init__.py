@@ -68,8 +68,10 @@ def configure_extensions(app: Flask) -> None:
     @app.before_request
     def forget_previous_user():
         # Flask-Login caches the user on g, which lives as long as the app context; when one
-        # context serves several requests (tests, scripts) each must load its own user.
+        # context serves several requests (tests, scripts) each must load its own user, and
+        # sign its own session's CSRF token (Flask-WTF keeps that on g as well).
         g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
     from academy.security import configure_security
 

@@ -176,7 +176,7 @@ def _has_portal(roles: frozenset[str]) -> bool:
     return "partner" in roles
 
 
-def _remembered(store: dict, key, build):
+def remembered(store: dict, key, build):
     """store[key], built on first use; the store is emptied past 256 entries (the keys are a
     few dozen in practice, but never let them grow without bound)."""
     if key not in store:
@@ -195,7 +195,7 @@ def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     """
     roles = frozenset(user.roles) if user is not None else frozenset()
     key = (roles, str(get_locale() or "en"), request.script_root)
-    return _remembered(
+    return remembered(
         app.extensions.setdefault("academy.navigation", {}),
         key,
         lambda: [
@@ -222,7 +222,7 @@ def _remembering_static_urls(app: Flask):
         if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
             return build(endpoint, **values)
         key = (values["filename"], request.script_root)
-        return _remembered(built, key, lambda: build(endpoint, **values))
+        return remembered(built, key, lambda: build(endpoint, **values))
 
     return url_for
 
@@ -230,6 +230,9 @@ def _remembering_static_urls(app: Flask):
 def register_template_helpers(app: Flask) -> None:
     register_form_translations(app)
     app.jinja_env.globals["url_for"] = _remembering_static_urls(app)
+    from academy.frame import page_frame  # it builds on this module's navigation
+
+    app.jinja_env.globals["page_frame"] = page_frame
 
     @app.context_processor
     def globals_():

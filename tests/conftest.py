@@ -79,6 +79,14 @@ def client(app):
 
 
 @pytest.fixture
+def csrf_on(app):
+    """Form posts need the page's CSRF token (the shared test app runs without the check)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
 def login(client):
     """login(user) signs the test client in as that user, without the password form."""
 

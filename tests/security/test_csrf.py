@@ -12,13 +12,6 @@ from academy.progress.models import LessonProgress
 from tests import factories
 
 
-@pytest.fixture
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
 def _token(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
