@@ -22,7 +22,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from academy.templating import NAV, remembered
+from academy.templating import NAV, navigation, remembered
 
 FRAME = "frame.html"
 FLASHES = "flashes.html"
@@ -53,7 +53,9 @@ def _frame(context: Context, signed_in: bool, section: str | None) -> tuple[list
         url_for=context.environment.globals["url_for"],
         hole=_hole,
         html_lang=context["html_lang"],
-        nav_items=context["nav_items"],
+        nav_items=navigation(
+            current_app, current_user._get_current_object() if signed_in else None
+        ),
         languages=context["languages"],
         current_locale=context["current_locale"],
         section=section,

@@ -189,23 +189,16 @@ def remembered(store: dict, key, build):
 def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     """(endpoint, url, label) of the main navigation for this person, in the page's language.
 
-    Every page shows it, and it depends only on the roles, the language and where the app is
-    mounted: built once per combination rather than with eight permission checks, eight
-    URL builds and a catalogue lookup per label on every page.
+    Built with the page frame (academy/frame.py), which is kept per role set and language.
     """
     roles = frozenset(user.roles) if user is not None else frozenset()
-    key = (roles, str(get_locale() or "en"), request.script_root)
-    return remembered(
-        app.extensions.setdefault("academy.navigation", {}),
-        key,
-        lambda: [
-            (endpoint, url_for(endpoint), str(text))
-            for endpoint, text, permission in NAV
-            if endpoint in app.view_functions
-            and allowed(user, permission)
-            and not (endpoint == "partners.portal" and not _has_portal(roles))
-        ],
-    )
+    return [
+        (endpoint, url_for(endpoint), str(text))
+        for endpoint, text, permission in NAV
+        if endpoint in app.view_functions
+        and allowed(user, permission)
+        and not (endpoint == "partners.portal" and not _has_portal(roles))
+    ]
 
 
 def _remembering_static_urls(app: Flask):
@@ -240,7 +233,6 @@ def register_template_helpers(app: Flask) -> None:
         locale = str(get_locale() or "en")
         return {
             **template_gettext(),
-            "nav_items": navigation(app, user),
             "can": lambda action: allowed(user, action),
             "html_lang": HTML_LANG.get(locale, "en"),
             "current_locale": locale,
