@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 if TYPE_CHECKING:
-    from academy.auth.models import User
+    from academy.auth.models import SignedInUser, User
 
 F = TypeVar("F", bound=Callable)
 
@@ -49,15 +49,19 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 
-def allowed(user: User | None, action: str) -> bool:
+def allowed(user: User | SignedInUser | None, action: str) -> bool:
     """May this user attempt the action at all (before any object-level check)?"""
     if action == PUBLIC:
         return True
     return user is not None and not user.roles.isdisjoint(RULES[action])
 
 
-def current_actor() -> User | None:
-    """The signed-in person: by bearer token under /api/, by session cookie elsewhere."""
+def current_actor() -> SignedInUser | None:
+    """The signed-in person: by bearer token under /api/, by session cookie elsewhere.
+
+    A read-only record (id, email, name, locale, partner_id, roles); current_account() gives
+    the User to change.
+    """
     if request.path.startswith("/api/"):
         # Cached on the request, not on g: an app context can outlive one request.
         if not hasattr(request, "academy_api_user"):
@@ -69,6 +73,17 @@ def current_actor() -> User | None:
             request.academy_api_user = user
         return request.academy_api_user
     return current_user if current_user.is_authenticated else None
+
+
+def current_account() -> User:
+    """The signed-in person's own User, for the pages that change the account itself."""
+    from academy.auth.models import User
+    from academy.extensions import db
+
+    actor = current_actor()
+    account = db.session.get(User, actor.id)
+    account.login_token = actor.login_token
+    return account
 
 
 def requires(action: str) -> Callable[[F], F]:

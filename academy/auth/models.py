@@ -25,7 +25,21 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
-class User(UserMixin, db.Model):
+class RoleChecks:
+    """Questions about a person's roles, for anything with a `roles` set."""
+
+    __slots__ = ()
+    roles: set[str] | frozenset[str]
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(*STAFF_ROLES)
+
+
+class User(RoleChecks, UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         # Emails are stored lower-cased, so the unique key is case-insensitive.
@@ -63,15 +77,8 @@ class User(UserMixin, db.Model):
         return value.strip().lower()
 
     @property
-    def roles(self) -> set[str]:
+    def roles(self) -> set[str]:  # type: ignore[override]
         return {r.role for r in self.role_rows}
-
-    def has_role(self, *roles: str) -> bool:
-        return not self.roles.isdisjoint(roles)
-
-    @property
-    def is_staff(self) -> bool:
-        return self.has_role(*STAFF_ROLES)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -79,6 +86,30 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class SignedInUser(RoleChecks):
+    """The person a request comes from, as read with their session or API token.
+
+    A plain record rather than a User: every signed-in request reads it, and SQLAlchemy took
+    longer to build and track a User than the database took to find it. Read-only: a page that
+    changes the account itself loads the User (permissions.current_account).
+    """
+
+    __slots__ = ("id", "email", "name", "locale", "partner_id", "roles", "login_token")
+    is_authenticated = True
+    is_active = True  # the lookup finds active accounts only
+    is_anonymous = False
+
+    def __init__(self, id, email, name, locale, partner_id, roles, login_token=None):  # noqa: A002
+        self.id, self.email, self.name, self.locale = id, email, name, locale
+        self.partner_id, self.roles, self.login_token = partner_id, frozenset(roles), login_token
+
+    def get_id(self) -> str | None:  # Flask-Login: what the session cookie holds
+        return self.login_token
+
+    def __repr__(self) -> str:
+        return f"<SignedInUser {self.email}>"
 
 
 class UserRole(db.Model):

@@ -21,7 +21,7 @@ from academy.auth.personal_data import personal_data
 from academy.errors import Conflict, DomainError
 from academy.extensions import db, limiter
 from academy.forms import carry_out, choices, show_domain_error
-from academy.permissions import current_actor, public, requires
+from academy.permissions import current_account, public, requires
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -79,7 +79,7 @@ def confirm_email(token):
 @requires("account.own")
 @limiter.limit("5 per hour")
 def resend_confirmation():
-    user = current_actor()
+    user = current_account()
     if user.email_confirmed_at is None:
         onboarding.send_confirmation(user)
         flash(_("We sent a new confirmation link to %(email)s.", email=user.email), "info")
@@ -149,7 +149,7 @@ def _profile_page(user, profile, form=None, password_form=None, status=200):
 @bp.route("/account/profile", methods=["GET", "POST"])
 @requires("account.own")
 def profile():
-    user = current_actor()
+    user = current_account()
     trainee_profile = db.session.get(TraineeProfile, user.id)
     if request.method == "GET":
         return _profile_page(user, trainee_profile)
@@ -170,7 +170,7 @@ def profile():
 @requires("account.own")
 @limiter.limit("10 per hour")
 def change_password():
-    user = current_actor()
+    user = current_account()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         changed = carry_out(
@@ -189,7 +189,7 @@ def change_password():
 @bp.get("/account/data.json")
 @requires("account.own")
 def download_my_data():
-    user = current_actor()
+    user = current_account()
     body = json.dumps(personal_data(user), ensure_ascii=False, indent=2)
     return Response(
         body,

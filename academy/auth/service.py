@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from academy.audit.service import record
@@ -19,6 +18,7 @@ from academy.auth.models import (
     ApiToken,
     ConsentEvent,
     LoginSession,
+    SignedInUser,
     TraineeProfile,
     User,
     UserRole,
@@ -224,17 +224,23 @@ def end_all_sessions(user: User, keep: str | None = None) -> None:
 
 
 def _by_token(credential):
-    """The active account holding an unrevoked credential (session or API token), roles loaded."""
+    """The active account holding an unrevoked credential (session or API token): a row per
+    role (one with no role for a person without any). Table columns, not mapped attributes:
+    every signed-in request runs this, and a Core row costs a fraction of a loaded User."""
+    users, roles, held = User.__table__, UserRole.__table__, credential.__table__
     return (
-        select(User)
-        .join(credential, credential.user_id == User.id)
+        select(*(users.c[name] for name in _SIGNED_IN_COLUMNS), roles.c.role)
+        .join(held, held.c.user_id == users.c.id)
+        .outerjoin(roles, roles.c.user_id == users.c.id)
         .where(
-            credential.token_hash == bindparam("token_hash"),
-            credential.revoked_at.is_(None),
-            User.is_active_account.is_(True),
+            held.c.token_hash == bindparam("token_hash"),
+            held.c.revoked_at.is_(None),
+            users.c.is_active_account.is_(True),
         )
-        .options(joinedload(User.role_rows))
     )
+
+
+_SIGNED_IN_COLUMNS = ("id", "email", "name", "locale", "partner_id")
 
 
 @prepared
@@ -247,16 +253,17 @@ def _user_by_api_token():
     return _by_token(ApiToken)
 
 
-def _one_user(statement, token: str) -> User | None:
-    found = db.session.execute(statement, {"token_hash": digest(token)})
-    return found.unique().scalar_one_or_none()
+def _signed_in(statement, token: str, login_token: str | None) -> SignedInUser | None:
+    rows = db.session.connection().execute(statement, {"token_hash": digest(token)}).all()
+    if not rows:
+        return None
+    *person, _role = rows[0]
+    roles = [row[-1] for row in rows if row[-1] is not None]
+    return SignedInUser(*person, roles=roles, login_token=login_token)
 
 
-def user_for_session(token: str) -> User | None:
-    user = _one_user(_user_by_session(), token)
-    if user is not None:
-        user.login_token = token
-    return user
+def user_for_session(token: str) -> SignedInUser | None:
+    return _signed_in(_user_by_session(), token, login_token=token)
 
 
 def create_token(actor: User | None, user: User, name: str = "") -> str:
@@ -267,10 +274,11 @@ def create_token(actor: User | None, user: User, name: str = "") -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
+def user_for_token(token: str) -> SignedInUser | None:
     if not token:
         return None
-    return _one_user(_user_by_api_token(), token)
+    # A bearer token is not a browser session: nothing for Flask-Login to keep.
+    return _signed_in(_user_by_api_token(), token, login_token=None)
 
 
 def deactivate(actor: User, user: User) -> None:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from academy.auth import bp, service
 from academy.auth.forms import LoginForm
 from academy.extensions import db, limiter
-from academy.permissions import public, requires
+from academy.permissions import current_account, public, requires
 
 # Where each role lands, in order of precedence for people with several roles.
 ROLE_HOMES = (
@@ -105,6 +105,6 @@ def set_language():
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
-            current_user.locale = locale
+            current_account().locale = locale
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("auth.home"))

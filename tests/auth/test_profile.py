@@ -108,3 +108,21 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     for path in ("/account/profile", "/account/data.json"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_language_switcher_saves_the_choice_on_the_account(client, login):
+    user = login(factories.make_user())
+    assert client.post("/language", data={"locale": "zh_Hans", "next": "/"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "zh_Hans"
+
+
+def test_an_unconfirmed_person_can_ask_for_the_link_again(client, login):
+    from academy import mail
+
+    user = login(factories.make_user())
+    mail.sent.clear()
+    response = client.post("/account/confirmation")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/profile")
+    assert [m["To"] for m in mail.sent] == [user.email]
+    mail.sent.clear()

@@ -1,7 +1,13 @@
-"""The sign-in lookup: one statement gives the person and their roles, and roles stay true."""
+"""The sign-in lookup: one statement gives the person and their roles, as a plain record."""
 
-from academy.auth.models import UserRole
-from academy.auth.service import create_token, start_session, user_for_session, user_for_token
+from academy.auth.models import SignedInUser, User, UserRole
+from academy.auth.service import (
+    create_token,
+    end_session,
+    start_session,
+    user_for_session,
+    user_for_token,
+)
 from academy.extensions import db
 from tests.factories import make_user
 
@@ -35,10 +41,28 @@ def test_a_person_without_roles_has_none(app):
     assert user_for_session(_fresh_session_token([])).roles == set()
 
 
-def test_roles_changed_after_the_lookup_show_at_once(app):
-    user = user_for_session(_fresh_session_token(["trainee"]))
-    assert user.roles == {"trainee"}
-    user.role_rows = [UserRole(role="admin")]
-    assert user.roles == {"admin"}
+def test_roles_changed_since_show_at_the_next_lookup(app):
+    token = _fresh_session_token(["trainee"])
+    assert user_for_session(token).roles == {"trainee"}
+    account = db.session.get(User, user_for_session(token).id)
+    account.role_rows = [UserRole(role="admin")]
     db.session.commit()
-    assert user.roles == {"admin"}
+    assert user_for_session(token).roles == {"admin"}
+
+
+def test_the_lookup_loads_no_object_into_the_session(app):
+    # What makes it cheap: nothing for the ORM to build, track, or look at on commit.
+    user = user_for_session(_fresh_session_token(["trainee"]))
+    assert isinstance(user, SignedInUser)
+    assert len(db.session.identity_map) == 0
+
+
+def test_revoked_sessions_and_deactivated_accounts_are_not_found(app):
+    token = _fresh_session_token(["trainee"])
+    end_session(token)
+    db.session.commit()
+    assert user_for_session(token) is None
+    other = _fresh_session_token(["trainee"])
+    db.session.get(User, user_for_session(other).id).is_active_account = False
+    db.session.commit()
+    assert user_for_session(other) is None
