@@ -17,11 +17,11 @@ import re
 
 from flask import current_app, get_flashed_messages, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from academy.security import csrf_token
 from academy.templating import NAV, navigation, remembered
 
 FRAME = "frame.html"
@@ -96,7 +96,7 @@ def page_frame(context: Context, title: str, head: str, content: str) -> Markup:
         "title": lambda: title,
         "head": lambda: head,
         "content": lambda: content,
-        "csrf_token": generate_csrf,
+        "csrf_token": csrf_token,
         "next": lambda: context["current_path"],
         "name": lambda: current_user.name,
         "flashes": lambda: _flashes(context),

@@ -1,8 +1,9 @@
 """Security headers, cookie flags and rate limits shared by every page."""
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, g, request, session
 from flask_babel import gettext as _
 from flask_talisman import Talisman
+from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -43,6 +44,8 @@ def configure_security(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     app.before_request(refuse_nul_characters)
+    # In place of Flask-WTF's own (its context processor is overridden in academy.templating).
+    app.jinja_env.globals["csrf_token"] = csrf_token
     proxies = app.config["ACADEMY_TRUSTED_PROXIES"]
     if proxies:
         # Only then is X-Forwarded-For believed (rate limits key on the client address).
@@ -74,3 +77,25 @@ def _refuse():
 
 def _has_nul(values) -> bool:
     return any("\x00" in value for many in values.listvalues() for value in many)
+
+
+def csrf_token() -> str:
+    """Flask-WTF's CSRF token for this session, signed once per worker rather than per page.
+
+    Every page carries one (the language switch is a form), and signing it took a twentieth
+    of a lesson page's work. A kept token stays valid: tokens do not expire (no
+    WTF_CSRF_TIME_LIMIT); with a limit set, each page gets a freshly signed one as before.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g or current_app.config.get("WTF_CSRF_TIME_LIMIT"):
+        return generate_csrf()
+    from academy.templating import remembered
+
+    # A session's first token also makes the secret it signs, kept in the session.
+    first = generate_csrf() if field not in session else None
+    store = current_app.extensions.setdefault("academy.csrf_tokens", {})
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    key = (secret, session[field])
+    token = remembered(store, key, lambda: first or generate_csrf(), limit=10_000)
+    setattr(g, field, token)  # forms rendered later in the request use the same one
+    return token

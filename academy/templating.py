@@ -13,6 +13,7 @@ from jinja2 import pass_context
 
 from academy.i18n import HTML_LANG, register_form_translations, template_gettext
 from academy.permissions import allowed
+from academy.security import csrf_token
 
 # (endpoint, label, permission) for the main navigation; an entry shows only when its
 # endpoint exists and the signed-in person's role may use it.
@@ -176,11 +177,11 @@ def _has_portal(roles: frozenset[str]) -> bool:
     return "partner" in roles
 
 
-def remembered(store: dict, key, build):
-    """store[key], built on first use; the store is emptied past 256 entries (the keys are a
-    few dozen in practice, but never let them grow without bound)."""
+def remembered(store: dict, key, build, limit: int = 256):
+    """store[key], built on first use; the store is emptied past `limit` entries (the keys are
+    a few dozen in practice, but never let them grow without bound)."""
     if key not in store:
-        if len(store) >= 256:
+        if len(store) >= limit:
             store.clear()
         store[key] = build()
     return store[key]
@@ -234,6 +235,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             **template_gettext(),
             "can": lambda action: allowed(user, action),
+            "csrf_token": csrf_token,
             "html_lang": HTML_LANG.get(locale, "en"),
             "current_locale": locale,
             "current_timezone": get_timezone(),

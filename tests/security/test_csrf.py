@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from academy.extensions import db
@@ -50,3 +52,35 @@ def test_signing_out_needs_the_token(client, csrf_on, login):
     login(factories.make_user())
     assert client.post("/logout").status_code == 400
     assert client.get("/account").status_code == 200  # still signed in
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the time CSRF tokens (and session cookies) are signed with."""
+    now = [int(time.time())]
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _self: now[0])
+    return now
+
+
+def test_a_sessions_token_is_signed_once_and_stays_valid(client, csrf_on, lesson, clock):
+    first = _token(client.get(f"{lesson}/lesson-1").get_data(as_text=True))
+    clock[0] += 3600
+    second = _token(client.get(f"{lesson}/lesson-1").get_data(as_text=True))
+    assert second == first
+    accepted = client.post(f"{lesson}/lesson-1", data={"csrf_token": first})
+    assert accepted.status_code == 302 and _done() == 1
+
+
+def test_with_a_time_limit_each_page_signs_its_own(app, client, csrf_on, lesson, clock):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 7200
+    try:
+        first = _token(client.get(f"{lesson}/lesson-1").get_data(as_text=True))
+        clock[0] += 3600
+        second = _token(client.get(f"{lesson}/lesson-1").get_data(as_text=True))
+        assert second != first
+        clock[0] += 3601  # the first is now past the limit; the second is not
+        assert client.post(f"{lesson}/lesson-1", data={"csrf_token": first}).status_code == 400
+        accepted = client.post(f"{lesson}/lesson-1", data={"csrf_token": second})
+        assert accepted.status_code == 302 and _done() == 1
+    finally:
+        app.config["WTF_CSRF_TIME_LIMIT"] = None
