@@ -12,8 +12,8 @@ from academy.auth.service import create_token
 from academy.courses.models import Lesson
 from academy.extensions import db
 from academy.progress.models import LessonProgress
-from tests.benchmarks.load import Target, paced
-from tests.benchmarks.run import WRITES_PER_SECOND, sign_in, studying
+from tests.benchmarks.load import Result, Target, paced
+from tests.benchmarks.run import WRITES_PER_SECOND, sign_in, studying, table
 from tests.factories import PASSWORD, enrol, make_cohort, make_course, make_user
 
 
@@ -114,3 +114,11 @@ def test_a_paced_request_sent_late_counts_its_wait(plain_server):
     assert result.requests == 40
     # Timed from its sending, no request would take over 0.1 s: one ahead of it at most.
     assert result.p95_ms > 500
+
+
+def test_a_share_is_taken_against_healthz_before_and_after():
+    healthz = Result("GET /healthz", 3000, 2.5, 5, 9, 0, 0)
+    endpoint = Result("trainee: lesson page", 800, 2.0, 12, 20, 2, 0)  # 400 a second
+    endpoint.ceiling_around, endpoint.ceiling_rps = (1400.0, 1000.0), 1200.0
+    row = table([healthz, endpoint]).splitlines()[-1]
+    assert "| 1400, 1000 | 1/3.0 |" in row

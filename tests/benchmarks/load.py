@@ -41,7 +41,9 @@ class Result:
     errors: int
     alone_p50_ms: float | None = None  # with one request in flight
     alone_p95_ms: float | None = None
-    ceiling_rps: float | None = None  # GET /healthz measured just before this endpoint
+    # GET /healthz measured just before and just after this endpoint, and their mean.
+    ceiling_around: tuple[float, float] | None = None
+    ceiling_rps: float | None = None
     paced: Result | None = None  # the same endpoint paced at the rate its target names
 
     @property
