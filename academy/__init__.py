@@ -82,8 +82,10 @@ def configure_blueprints(app: Flask) -> None:
     from importlib import import_module
 
     for name in DOMAINS:
-        module = import_module(f"academy.{name}")
-        app.register_blueprint(module.bp)
+        # Routes are added to the blueprint when its views are imported: here, not when the
+        # package is, so a domain's models or queries can be imported on their own.
+        import_module(f"academy.{name}.views")
+        app.register_blueprint(import_module(f"academy.{name}").bp)
     from academy.api import configure_api
 
     configure_api(app)

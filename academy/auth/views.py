@@ -6,7 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from academy.auth import bp, service
+# The account pages' other routes live in these modules; importing them adds the routes.
+from academy.auth import admin, bp, help, self_service, service  # noqa: F401
 from academy.auth.forms import LoginForm
 from academy.extensions import db, limiter
 from academy.permissions import current_account, public, requires

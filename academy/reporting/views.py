@@ -23,6 +23,9 @@ from academy.reporting.headcount import Filters, partner_names, period_for, trac
 from academy.reporting.pdf import summary_pdf
 from academy.reporting.tables import Table, all_tables, label
 
+# Flask's test client may run several requests in one application context, and so one flask.g.
+bp.before_app_request(cache.forget_tokens)
+
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
 
