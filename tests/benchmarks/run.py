@@ -396,7 +396,6 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
                 if bracketed:
                     after = measure(base, healthz, 1500, processes, threads).rps
                     result.ceiling_around = (before, after)
-                    result.ceiling_rps = (before + after) / 2
                 if processes * threads > 1:
                     # The same endpoint with one request in flight: its latency without queueing.
                     alone = measure(base, target, min(count, 200), 1, 1)
@@ -415,11 +414,7 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
                 f"p95 {result.p95_ms:7.1f} ms  alone p95 {result.alone_p95_ms or 0:6.1f} ms  "
                 + (f"paced {pace.rps:5.0f} req/s p95 {pace.p95_ms:6.1f} ms  " if pace else "")
                 + f"queries {result.queries}  errors {result.errors}"
-                + (
-                    "  /healthz before, after {:.0f}, {:.0f} req/s".format(*result.ceiling_around)
-                    if result.ceiling_around
-                    else ""
-                )
+                + (f"  /healthz before, after {_around(result)}" if result.ceiling_around else "")
             )
     finally:
         server.send_signal(signal.SIGTERM)
