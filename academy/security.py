@@ -1,9 +1,13 @@
 """Security headers, cookie flags and rate limits shared by every page."""
 
+import time
+
 from flask import Flask, abort, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_talisman import Talisman
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -43,6 +47,7 @@ def configure_security(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+    app.session_interface = KeptCookieSessions()
     app.before_request(refuse_nul_characters)
     # In place of Flask-WTF's own (its context processor is overridden in academy.templating).
     app.jinja_env.globals["csrf_token"] = csrf_token
@@ -99,3 +104,44 @@ def csrf_token() -> str:
     token = remembered(store, key, lambda: first or generate_csrf(), limit=10_000)
     setattr(g, field, token)  # forms rendered later in the request use the same one
     return token
+
+
+class KeptCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, each cookie's signature checked once per worker.
+
+    A browser sends the same session cookie with every page until the session changes, and
+    checking its signature and decoding it was a fifteenth of a lesson page's work. A cookie
+    that passed is kept with the time it was signed, so the next request with it only checks
+    its age, as itsdangerous would. Only sessions of plain values are kept: each request gets
+    its own dict, but would share a list or a dict inside it.
+    """
+
+    def open_session(self, app: Flask, incoming):
+        value = incoming.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, incoming)
+        store = app.extensions.setdefault("academy.sessions", {})
+        key = (app.secret_key, value)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        kept = store.get(key)
+        if kept is not None and 0 <= now() - kept[0] <= max_age:
+            return self.session_class(kept[1])
+        try:
+            data, signed = self.get_signing_serializer(app).loads(
+                value, max_age=max_age, return_timestamp=True
+            )
+        except BadSignature:
+            return self.session_class()
+        if all(isinstance(item, _PLAIN) for item in data.values()):
+            from academy.templating import remembered
+
+            remembered(store, key, lambda: (int(signed.timestamp()), data), limit=10_000)
+        return self.session_class(data)
+
+
+_PLAIN = (str, int, float, type(None))  # bool is an int
+
+
+def now() -> int:
+    """The clock a kept session cookie's age is read by: itsdangerous' own, in seconds."""
+    return int(time.time())
