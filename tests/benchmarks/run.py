@@ -108,8 +108,9 @@ def prepare(url: str) -> dict:
         lesson = db.session.scalar(
             select(Lesson).where(Lesson.course_id == cohort.course_id).order_by(Lesson.position)
         )
+        # A full cohort of 100; in a small academy (a quick run) the fullest there is.
         big = db.session.scalar(
-            select(Cohort).where(Cohort.capacity == 100, Cohort.seats_taken == 100).limit(1)
+            select(Cohort).order_by(Cohort.seats_taken.desc(), Cohort.id).limit(1)
         )
         instructor = db.session.get(
             User,
