@@ -17,15 +17,11 @@ statement that writes, takes row locks, sets a savepoint or opens a server-side 
 streamed exports), BEGIN is sent, so from there on the request is one transaction, committed
 or rolled back as any other.
 
-A GET that only read ends its transaction when it ends, as any request does. Where psycopg
-holds a transaction open for it (a read that locked rows, say) it ends with COMMIT rather than
-ROLLBACK: for a transaction that ran nothing but SELECTs the two are the same to the database,
-but psycopg forgets its prepared statements at every ROLLBACK, so PostgreSQL planned the
-sign-in lookup and each page's queries afresh on every request (0.5 of the lesson page's
-4 ms). Everywhere else it rolls back: psycopg sends nothing for a connection that is not in a
-transaction, SQLite ends a read either way, and SQLAlchemy's rollback is the lighter path
-(it skips the flush and commit hooks). Any request that wrote, failed, or left unsaved
-changes in the session rolls back.
+Both: a GET that only read ends its transaction with COMMIT rather than ROLLBACK. For a
+transaction that ran nothing but SELECTs the two are the same to the database, but psycopg
+forgets its prepared statements at every ROLLBACK, so PostgreSQL planned the sign-in lookup
+and each page's queries afresh on every request (0.5 of the lesson page's 4 ms). Any request
+that wrote, failed, or left unsaved changes in the session still rolls back.
 """
 
 import re
@@ -102,26 +98,16 @@ def only_read(session: Session) -> bool:
     return not session.connection().info.get(WROTE)
 
 
-def _in_psycopg_transaction(session: Session) -> bool:
-    driver = session.connection().connection.driver_connection
-    info = getattr(driver, "info", None)  # psycopg's; sqlite3 connections have none
-    return info is not None and info.transaction_status != TransactionStatus.IDLE
-
-
-def _end_reads(error: BaseException | None) -> None:
+def _end_reads_with_commit(error: BaseException | None) -> None:
     if error is None and request.method in SAFE_METHODS:
         session = db.session()
-        if not only_read(session):
-            return
-        if not _in_psycopg_transaction(session):
-            session.rollback()
-            return
-        # Nothing changed, so nothing the session holds is stale: expiring it is wasted work.
-        session.expire_on_commit, expire = False, session.expire_on_commit
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = expire
+        if only_read(session):
+            # Nothing changed, so nothing the session holds is stale: expiring it is wasted work.
+            session.expire_on_commit, expire = False, session.expire_on_commit
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = expire
 
 
 def _on_connect_postgresql(dbapi_connection, _record) -> None:
@@ -182,7 +168,7 @@ def configure_engine(app: Flask) -> None:
     with app.app_context():
         engines = list(db.engines.values())
     # Teardown-request functions run before Flask-SQLAlchemy closes the session.
-    app.teardown_request(_end_reads)
+    app.teardown_request(_end_reads_with_commit)
     for engine in engines:
         event.listen(engine, "begin", _forget_writes)
         event.listen(engine, "before_cursor_execute", _note_writes)

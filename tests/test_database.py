@@ -9,7 +9,7 @@ from academy.auth.models import User
 from academy.database import (
     _autocommit_while_reading,
     _begin_before_writing,
-    _end_reads,
+    _end_reads_with_commit,
     _on_begin,
     needs_transaction,
     only_read,
@@ -53,58 +53,12 @@ def _name_of(user_id: int) -> str:
     return db.session.execute(select(User.name).where(User.id == user_id)).scalar_one()
 
 
-@contextmanager
-def _sent_by_psycopg(monkeypatch):
-    """The COMMITs and ROLLBACKs psycopg sends: none for a connection not in a transaction."""
-    from psycopg import Connection
-    from psycopg.pq import TransactionStatus
-
-    sent: list[str] = []
-
-    def recording(name):
-        original = getattr(Connection, name)
-
-        def method(connection):
-            if connection.info.transaction_status != TransactionStatus.IDLE:
-                sent.append(name.upper())
-            return original(connection)
-
-        return method
-
-    monkeypatch.setattr(Connection, "commit", recording("commit"))
-    monkeypatch.setattr(Connection, "rollback", recording("rollback"))
-    yield sent
-
-
-def test_a_page_that_only_read_ends_its_transaction_when_it_ends(client, login_as, monkeypatch):
+def test_a_page_that_only_read_ends_with_commit(client, login_as):
+    # psycopg forgets its prepared statements at each ROLLBACK; a COMMIT keeps them.
     login_as("trainee")
-    with _sent_by_psycopg(monkeypatch) as sent, _endings() as seen:
+    with _endings() as seen:
         assert client.get("/learning").status_code == 200
-    assert db.session().get_transaction() is None
-    if db.engine.dialect.name == "postgresql":
-        # Read in autocommit: no BEGIN, so no COMMIT or ROLLBACK, and psycopg, which forgets
-        # its prepared statements at a ROLLBACK, keeps them.
-        assert sent == []
-    else:
-        assert seen == ["rollback"]  # the same to SQLite as a COMMIT, and cheaper to send
-
-
-def test_a_get_that_read_inside_a_transaction_commits_it(app, monkeypatch):
-    factories.make_user()
-    db.session.commit()
-    with (
-        app.test_request_context("/", method="GET"),
-        _sent_by_psycopg(monkeypatch) as sent,
-        _endings() as seen,
-    ):
-        db.session.execute(select(User.id).with_for_update()).all()
-        assert only_read(db.session())
-        _end_reads(None)
-    assert db.session().get_transaction() is None
-    if db.engine.dialect.name == "postgresql":
-        assert sent == ["COMMIT"]  # a ROLLBACK would cost psycopg its prepared statements
-    else:
-        assert seen == ["rollback"]
+    assert seen == ["commit"]
 
 
 def test_a_post_is_never_committed_for_it(client, login_as):
@@ -121,7 +75,7 @@ def test_a_get_that_wrote_without_committing_is_not_saved(app):
     with app.test_request_context("/", method="GET"):
         db.session.execute(update(User).where(User.id == user.id).values(name="Written"))
         assert not only_read(db.session())
-        _end_reads(None)
+        _end_reads_with_commit(None)
         db.session.rollback()
     assert _name_of(user.id) == "Before"
 
@@ -133,7 +87,7 @@ def test_unsaved_changes_in_a_get_are_not_saved(app):
         db.session.execute(select(User.id)).all()
         user.name = "Changed in memory"
         assert not only_read(db.session())
-        _end_reads(None)
+        _end_reads_with_commit(None)
         db.session.rollback()
     assert _name_of(user.id) == "Before"
 
@@ -144,7 +98,7 @@ def test_a_get_that_failed_is_not_committed(app):
     with app.test_request_context("/", method="GET"), _endings() as seen:
         db.session.execute(select(User.id)).all()
         assert only_read(db.session())
-        _end_reads(RuntimeError("the view failed"))
+        _end_reads_with_commit(RuntimeError("the view failed"))
     assert seen == []
 
 

@@ -238,18 +238,16 @@ def test_staff_user_form_keeps_partner_id_off_non_partner_accounts(client, login
 
 def test_cohort_edit_ignores_seat_counter(client, login_as):
     login_as("manager")
-    course = make_course()
-    cohort = make_cohort(course, capacity=3)
-    code, start_on, end_on = cohort.code, cohort.start_on.isoformat(), cohort.end_on.isoformat()
+    cohort = make_cohort(capacity=3)
     enrol(cohort, make_user())
     page = client.get(f"/cohorts/{cohort.id}/edit")
     assert page.status_code == 200
     data = {
-        "code": code,
+        "code": cohort.code,
         "name": "Renamed",
-        "course": course.slug,
-        "start_on": start_on,
-        "end_on": end_on,
+        "course": cohort.course.slug,
+        "start_on": cohort.start_on.isoformat(),
+        "end_on": cohort.end_on.isoformat(),
         "capacity": "3",
         "delivery": "online",
         "policy": "open",
