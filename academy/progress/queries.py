@@ -212,7 +212,8 @@ def lesson_player(enrolment_id: int, shown: str | None = None) -> LessonPlayer |
     """The lesson page's read, in one query, with the body and quiz of lesson `shown` (a slug);
     None when there is no enrolment with that id or its course has no live lesson."""
     parameters = {"enrolment_id": enrolment_id, "shown": shown}
-    rows = db.session.execute(_lesson_player(), parameters).all()
+    # On the session's connection: a Core statement needs none of Session.execute's ORM steps.
+    rows = db.session.connection().execute(_lesson_player(), parameters).all()
     if not rows:
         return None
     lessons = [LessonRow._make(row[_LESSON]) for row in rows]
