@@ -21,8 +21,9 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from academy.memo import remembered
 from academy.security import csrf_token
-from academy.templating import NAV, navigation, remembered
+from academy.templating import NAV, navigation
 
 FRAME = "frame.html"
 FLASHES = "flashes.html"

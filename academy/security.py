@@ -11,6 +11,8 @@ from itsdangerous import BadSignature
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from academy.memo import remembered
+
 # No inline script or style anywhere: everything the pages need is served from /static.
 CSP = {
     "default-src": "'self'",
@@ -94,8 +96,6 @@ def csrf_token() -> str:
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field in g or current_app.config.get("WTF_CSRF_TIME_LIMIT"):
         return generate_csrf()
-    from academy.templating import remembered
-
     # A session's first token also makes the secret it signs, kept in the session.
     first = generate_csrf() if field not in session else None
     store = current_app.extensions.setdefault("academy.csrf_tokens", {})
@@ -106,11 +106,14 @@ def csrf_token() -> str:
     return token
 
 
+_PLAIN = (str, int, float, type(None))  # bool is an int
+
+
 class KeptCookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, each cookie's signature checked once per worker.
 
     A browser sends the same session cookie with every page until the session changes, and
-    checking its signature and decoding it was a fifteenth of a lesson page's work. A cookie
+    checking its signature and decoding it was 7 % of a lesson page's work. A cookie
     that passed is kept with the time it was signed, so the next request with it only checks
     its age, as itsdangerous would. Only sessions of plain values are kept: each request gets
     its own dict, but would share a list or a dict inside it.
@@ -133,15 +136,10 @@ class KeptCookieSessions(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if all(isinstance(item, _PLAIN) for item in data.values()):
-            from academy.templating import remembered
-
             remembered(store, key, lambda: (int(signed.timestamp()), data), limit=10_000)
         return self.session_class(data)
 
 
-_PLAIN = (str, int, float, type(None))  # bool is an int
-
-
 def now() -> int:
-    """The clock a kept session cookie's age is read by: itsdangerous' own, in seconds."""
+    """The clock a kept cookie's age is read by: whole seconds, as itsdangerous reads it."""
     return int(time.time())

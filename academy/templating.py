@@ -12,6 +12,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 
 from academy.i18n import HTML_LANG, register_form_translations, template_gettext
+from academy.memo import remembered
 from academy.permissions import allowed
 from academy.security import csrf_token
 
@@ -175,16 +176,6 @@ def percent(value, digits: int = 0) -> str:
 def _has_portal(roles: frozenset[str]) -> bool:
     """Only partner users have a portal; for staff the portal is the partners list again."""
     return "partner" in roles
-
-
-def remembered(store: dict, key, build, limit: int = 256):
-    """store[key], built on first use; the store is emptied past `limit` entries (the keys are
-    a few dozen in practice, but never let them grow without bound)."""
-    if key not in store:
-        if len(store) >= limit:
-            store.clear()
-        store[key] = build()
-    return store[key]
 
 
 def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
