@@ -28,7 +28,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'academy.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Pooled connections are pinged when idle for longer than ACADEMY_DB_PING_AFTER seconds
+    # (academy/database.py), not on every checkout as pool_pre_ping would.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    ACADEMY_DB_PING_AFTER = float(os.environ.get("ACADEMY_DB_PING_AFTER") or 0.25)
     # A streaming replica for the report pages' reads (academy.database.reads_replica).
     ACADEMY_REPLICA_URL = os.environ.get("ACADEMY_REPLICA_URL", "")
     ACADEMY_SUPPRESSION_THRESHOLD = _int("ACADEMY_SUPPRESSION_THRESHOLD", 5)

@@ -17,6 +17,16 @@ statement that writes, takes row locks, sets a savepoint or opens a server-side 
 streamed exports), BEGIN is sent, so from there on the request is one transaction, committed
 or rolled back as any other.
 
+Both: a pooled connection is checked with a ping ("SELECT 1") before use only when it sat
+unused for longer than ACADEMY_DB_PING_AFTER (a quarter of a second), not on every checkout as
+SQLAlchemy's pool_pre_ping does. A busy worker takes its connection back every few
+milliseconds, and there the ping was a third of a lesson page's round trips to PostgreSQL;
+a quiet worker pings as before. A database restart takes longer than the threshold, so every
+connection that outlived one is pinged, found dead and replaced (with every older one) before
+a request uses it. What the threshold lets through is a single connection killed while the
+server stays up (pg_terminate_backend) and reused within it: that request fails and
+SQLAlchemy then replaces the pool's connections, as without a ping.
+
 Both: a GET that only read ends its transaction with COMMIT rather than ROLLBACK. For a
 transaction that ran nothing but SELECTs the two are the same to the database, but psycopg
 forgets its prepared statements at every ROLLBACK, so PostgreSQL planned the sign-in lookup
@@ -27,12 +37,13 @@ that wrote, failed, or left unsaved changes in the session still rolls back.
 import re
 from collections.abc import Callable
 from functools import cache, wraps
+from time import monotonic
 from typing import TypeVar
 
 from flask import Flask, g, has_request_context, request
 from psycopg import ServerCursor
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.orm import Session
 
 from academy.extensions import db
@@ -40,6 +51,7 @@ from academy.extensions import db
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WROTE = "academy.wrote"  # in the pooled connection's info: this transaction ran a non-SELECT
 READING = "academy.reading"  # ... and: its autocommit was turned on by the hook for reads
+RETURNED = "academy.returned"  # ... and: when it was last given back to the pool
 LOCKS_ROWS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 
 T = TypeVar("T")
@@ -164,12 +176,38 @@ def reads_replica(view: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def _note_return(_dbapi_connection, record) -> None:
+    record.info[RETURNED] = monotonic()
+
+
+def _ping_when_idle(dialect, idle_seconds: float):
+    """A pool checkout hook: ping a connection unused for longer than idle_seconds."""
+
+    def checkout(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get(RETURNED)
+        # No stamp: connected just now, for this checkout.
+        if returned is None or monotonic() - returned < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            # As pool_pre_ping: reconnect, and replace every connection older than this one.
+            raise exc.InvalidatePoolError() from error
+
+    return checkout
+
+
 def configure_engine(app: Flask) -> None:
     with app.app_context():
         engines = list(db.engines.values())
     # Teardown-request functions run before Flask-SQLAlchemy closes the session.
     app.teardown_request(_end_reads_with_commit)
     for engine in engines:
+        event.listen(engine.pool, "checkin", _note_return)
+        ping = _ping_when_idle(engine.dialect, app.config["ACADEMY_DB_PING_AFTER"])
+        event.listen(engine.pool, "checkout", ping)
         event.listen(engine, "begin", _forget_writes)
         event.listen(engine, "before_cursor_execute", _note_writes)
         if engine.dialect.name == "sqlite":
