@@ -6,7 +6,7 @@ Prints, per endpoint: requests per second, p50 and p95 latency, SQL statements p
 and throughput as a fraction of GET /healthz; writes the tables to docs/performance-latest.md.
 
 Each endpoint with a target is also sent requests at the rate its target names (its share of
-/healthz's rate, measured just before) for PACED_SECONDS, and that run's p95 is reported: the
+/healthz's rate, measured around it) for PACED_SECONDS, and that run's p95 is reported: the
 latency users see while the academy serves that much of the traffic, which the saturated run
 (eight requests always in flight on two cores) does not show.
 """
@@ -482,9 +482,10 @@ def main() -> None:
         "trainees over five programme years (`academy demo --scale`). Client: "
         "`tests/benchmarks/load.py` (2 processes × 4 threads; the full-year export one "
         'request at a time) on the same machine; "alone" is the same endpoint measured again '
-        "with one request in flight; each share is against `/healthz` measured just before "
-        'that endpoint; "paced" is the endpoint sent requests at the rate its target names '
-        f"(that share of `/healthz`'s rate) for {PACED_SECONDS} s, open loop.\n\n"
+        "with one request in flight; each share is against the mean of `/healthz` measured "
+        'just before and just after that endpoint; "paced" is the endpoint sent requests at '
+        f"the rate its target names (that share of `/healthz`'s rate) for {PACED_SECONDS} s, "
+        "open loop.\n\n"
     )
     Path(args.write).write_text(header + "\n".join(sections))
     print(f"\nwritten to {args.write}")
