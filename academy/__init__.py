@@ -53,13 +53,13 @@ def configure_extensions(app: Flask) -> None:
     from academy.auth.service import user_for_session
     from academy.database import configure_engine
     from academy.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from academy.i18n import select_locale
+    from academy.i18n import default_zone, locale_for_request
 
     db.init_app(app)
     configure_engine(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=locale_for_request, timezone_selector=default_zone)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

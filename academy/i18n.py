@@ -1,10 +1,14 @@
 """Choosing the interface language: saved preference, then the switcher, then the browser."""
 
+from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+
+from academy.extensions import babel as flask_babel
+from academy.memo import remembered
 
 # Browser language tags and the catalogue each maps to.
 _TAGS = {
@@ -56,6 +60,23 @@ def select_locale() -> str:
     return default
 
 
+_LOCALES: dict[str, Locale] = {}
+_ZONES: dict = {}
+
+
+def locale_for_request() -> Locale:
+    """select_locale's choice, parsed once per language: Flask-Babel parses a name it is
+    given on every request, and a Locale it is given not at all."""
+    code = select_locale()
+    return remembered(_LOCALES, code, lambda: Locale.parse(code))
+
+
+def default_zone():
+    """The configured time zone, looked up once (Flask-Babel looks it up on every request)."""
+    name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return remembered(_ZONES, name, lambda: flask_babel.default_timezone)
+
+
 class _FormMessages:
     """WTForms' built-in messages, looked up in the academy's own catalogues.
 
@@ -85,6 +106,9 @@ def register_form_translations(app: Flask) -> None:
         request.wtforms_translations = _FORM_MESSAGES
 
 
+_TEMPLATE_GETTEXT: dict = {}
+
+
 def template_gettext() -> dict:
     """`_`, `gettext` and `ngettext` for one page, bound to its catalogue.
 
@@ -95,7 +119,12 @@ def template_gettext() -> dict:
     force_locale) binds that language's catalogue.
     """
     translations = get_translations()
+    # Flask-Babel keeps one catalogue object per language; the functions bound to it are kept
+    # with it (keyed by the object itself, which the store then holds, so never reused).
+    return remembered(_TEMPLATE_GETTEXT, translations, lambda: _bound_to(translations))
 
+
+def _bound_to(translations) -> dict:
     @pass_eval_context
     def gettext(eval_ctx, string: str, **variables):
         text = translations.ugettext(string)

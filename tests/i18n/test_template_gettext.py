@@ -40,3 +40,26 @@ def test_a_page_rendered_in_another_language_uses_that_catalogue(app):
             chinese = render_template_string('{{ _("Sign in") }}')
             assert chinese == flask_babel.gettext("Sign in")
     assert english == "Sign in" and chinese != english
+
+
+def test_a_language_is_parsed_and_bound_once_per_worker(client, monkeypatch):
+    import academy.i18n
+
+    for store in ("_LOCALES", "_TEMPLATE_GETTEXT", "_ZONES"):
+        monkeypatch.setattr(academy.i18n, store, {})
+    parsed, bound = [], []
+    parse, bind = academy.i18n.Locale.parse, academy.i18n._bound_to
+    monkeypatch.setattr(
+        academy.i18n.Locale, "parse", lambda name: parsed.append(name) or parse(name)
+    )
+    monkeypatch.setattr(academy.i18n, "_bound_to", lambda t: bound.append(t) or bind(t))
+    pages = [
+        client.get("/login", headers={"Accept-Language": accept}).get_data(as_text=True)
+        for accept in ("zh-HK", "en", "zh-HK", "en")
+    ]
+    # Babel hands Locale objects back to Locale.parse, which returns them as they are.
+    assert [name for name in parsed if isinstance(name, str)] == ["zh_Hant", "en"]
+    assert len(bound) == 2
+    # Kept, not mixed up: each page still in its own language.
+    assert pages[0] == pages[2] and "登入" in pages[2]
+    assert pages[1] == pages[3] and "Sign in" in pages[3]
