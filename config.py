@@ -8,9 +8,22 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("ACADEMY_INSTANCE", BASE_DIR / "instance"))
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default, kind):
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        # Read at start-up: say which setting, rather than a bare conversion error.
+        raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+    return number
+
+
+def _int(name: str, default: int) -> int:
+    return _number(name, default, int)
 
 
 def _development_secret() -> str:
@@ -31,7 +44,7 @@ class Config:
     # Pooled connections are pinged when idle for longer than ACADEMY_DB_PING_AFTER seconds
     # (academy/database.py), not on every checkout as pool_pre_ping would.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    ACADEMY_DB_PING_AFTER = float(os.environ.get("ACADEMY_DB_PING_AFTER") or 0.25)
+    ACADEMY_DB_PING_AFTER = _number("ACADEMY_DB_PING_AFTER", 0.25, float)
     # A streaming replica for the report pages' reads (academy.database.reads_replica).
     ACADEMY_REPLICA_URL = os.environ.get("ACADEMY_REPLICA_URL", "")
     ACADEMY_SUPPRESSION_THRESHOLD = _int("ACADEMY_SUPPRESSION_THRESHOLD", 5)

@@ -1,5 +1,6 @@
 import pytest
 
+import config
 from academy import create_app
 
 
@@ -34,3 +35,22 @@ def test_every_page_carries_the_security_headers(client):
     assert "HttpOnly" in client.post("/language", data={"locale": "en"}).headers.get(
         "Set-Cookie", "HttpOnly"
     )
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "1e"])
+def test_a_bad_number_setting_names_itself(monkeypatch, value):
+    monkeypatch.setenv("ACADEMY_DB_PING_AFTER", value)
+    with pytest.raises(ValueError, match="ACADEMY_DB_PING_AFTER must be a number"):
+        config._number("ACADEMY_DB_PING_AFTER", 0.25, float)
+    monkeypatch.setenv("MAIL_PORT", "0.5")
+    with pytest.raises(ValueError, match="MAIL_PORT must be a number"):
+        config._int("MAIL_PORT", 587)
+
+
+def test_number_settings_read_the_environment(monkeypatch):
+    monkeypatch.setenv("ACADEMY_DB_PING_AFTER", "0")
+    assert config._number("ACADEMY_DB_PING_AFTER", 0.25, float) == 0.0
+    monkeypatch.setenv("ACADEMY_DB_PING_AFTER", "")
+    assert config._number("ACADEMY_DB_PING_AFTER", 0.25, float) == 0.25
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    assert config._int("MAIL_PORT", 587) == 2525
