@@ -76,17 +76,21 @@ def _flashes(context: Context) -> Markup:
 @pass_context
 def page_frame(context: Context, title: str, head: str, content: str) -> Markup:
     """The whole page: the kept frame for this kind of page, its holes filled."""
-    signed_in = current_user.is_authenticated
-    roles = frozenset(current_user.roles) if signed_in else frozenset()
-    section = request.endpoint if request.endpoint in SECTIONS else None
+    # Each proxy once (a use of current_user is four lookups), and the frame template looked
+    # up only when it may have changed on disk.
+    user = current_user._get_current_object()
+    visit = request._get_current_object()
+    environment = context.environment
+    signed_in = user.is_authenticated
+    section = visit.endpoint if visit.endpoint in SECTIONS else None
     key = (
         context["current_locale"],
-        roles,
-        request.script_root,
+        frozenset(user.roles) if signed_in else frozenset(),
+        visit.script_root,
         signed_in,
         section,
-        # The template itself: in development a changed frame.html is a new one.
-        context.environment.get_template(FRAME),
+        # In development a changed frame.html is a new template, so a new frame.
+        environment.get_template(FRAME) if environment.auto_reload else None,
     )
     texts, holes = remembered(
         current_app.extensions.setdefault("academy.frames", {}),
@@ -99,7 +103,7 @@ def page_frame(context: Context, title: str, head: str, content: str) -> Markup:
         "content": lambda: content,
         "csrf_token": csrf_token,
         "next": lambda: context["current_path"],
-        "name": lambda: current_user.name,
+        "name": lambda: user.name,
         "flashes": lambda: _flashes(context),
     }
     values: dict[str, Markup] = {}

@@ -72,7 +72,9 @@ def current_actor() -> SignedInUser | None:
             user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
             request.academy_api_user = user
         return request.academy_api_user
-    return current_user if current_user.is_authenticated else None
+    # Through the proxy once: each use of current_user finds the user again (four lookups).
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None
 
 
 def current_account() -> User:

@@ -93,14 +93,16 @@ def csrf_token() -> str:
     of a lesson page's work. A kept token stays valid: tokens do not expire (no
     WTF_CSRF_TIME_LIMIT); with a limit set, each page gets a freshly signed one as before.
     """
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if field in g or current_app.config.get("WTF_CSRF_TIME_LIMIT"):
+    app = current_app._get_current_object()  # each proxy once: every page asks for a token
+    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g or app.config.get("WTF_CSRF_TIME_LIMIT"):
         return generate_csrf()
+    visit = session._get_current_object()
     # A session's first token also makes the secret it signs, kept in the session.
-    first = generate_csrf() if field not in session else None
-    store = current_app.extensions.setdefault("academy.csrf_tokens", {})
-    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    key = (secret, session[field])
+    first = generate_csrf() if field not in visit else None
+    store = app.extensions.setdefault("academy.csrf_tokens", {})
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    key = (secret, visit[field])
     token = remembered(store, key, lambda: first or generate_csrf(), limit=10_000)
     setattr(g, field, token)  # forms rendered later in the request use the same one
     return token

@@ -1,7 +1,7 @@
 """Template globals: navigation per role, the permission check, language and formatting."""
 
 from datetime import UTC, tzinfo
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates
@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
 
-from academy.i18n import HTML_LANG, register_form_translations, template_gettext
+from academy.i18n import default_zone, language_context, register_form_translations
 from academy.memo import remembered
 from academy.permissions import allowed
 from academy.security import csrf_token
@@ -219,19 +219,22 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals["page_frame"] = page_frame
 
+    languages = app.extensions.setdefault("academy.languages", {})  # see language_context
+
     @app.context_processor
-    def globals_():
-        user = current_user._get_current_object() if current_user.is_authenticated else None
-        locale = str(get_locale() or "en")
+    def page_context():
+        # Each proxy once: every page renders this, and each use of one costs a lookup chain.
+        user = current_user._get_current_object()
+        visit = request._get_current_object() if has_request_context() else None
         return {
-            **template_gettext(),
-            "can": lambda action: allowed(user, action),
+            **language_context(languages),
+            "can": partial(allowed, user if user is not None and user.is_authenticated else None),
             "csrf_token": csrf_token,
-            "html_lang": HTML_LANG.get(locale, "en"),
-            "current_locale": locale,
-            "current_timezone": get_timezone(),
+            # The academy's zone, as Flask-Babel's selector gives it (get_timezone asks it
+            # again through its own context: 1 % of a lesson page).
+            "current_timezone": default_zone(),
             "languages": app.config["LANGUAGES"],
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            "current_path": visit.full_path.rstrip("?") if visit is not None else "/",
         }
 
     app.jinja_env.filters.update(

@@ -2,7 +2,7 @@
 
 import re
 
-from jinja2 import meta
+from jinja2 import ChoiceLoader, DictLoader, meta
 
 from academy.frame import FRAME, FRAME_NAMES
 from tests import factories
@@ -90,3 +90,17 @@ def test_frames_are_kept_per_kind_not_per_request(app, client, login):
         client.get(path)
     # Help and My learning are sections of their own; the account page highlights nothing.
     assert len(frames) == 3
+
+
+def test_with_templates_reloading_a_changed_frame_shows_at_once(app, client, login):
+    # Development servers reload changed templates; the kept frame must follow (in production
+    # templates never change, and the frame is not looked up at all).
+    env = app.jinja_env
+    env.auto_reload = True
+    source = env.loader.get_source(env, FRAME)[0]
+    edited = DictLoader({FRAME: source})
+    env.loader = ChoiceLoader([edited, env.loader])
+    login(make_user(["trainee"]))
+    assert "Edited footer" not in client.get("/help").get_data(as_text=True)
+    edited.mapping[FRAME] = source.replace("</footer>", "<p>Edited footer</p></footer>")
+    assert "Edited footer" in client.get("/help").get_data(as_text=True)
