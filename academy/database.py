@@ -27,11 +27,11 @@ a request uses it. What the threshold lets through is a single connection killed
 server stays up (pg_terminate_backend) and reused within it: that request fails and
 SQLAlchemy then replaces the pool's connections, as without a ping.
 
-Both: a GET that only read ends its transaction with COMMIT rather than ROLLBACK. For a
-transaction that ran nothing but SELECTs the two are the same to the database, but psycopg
-forgets its prepared statements at every ROLLBACK, so PostgreSQL planned the sign-in lookup
-and each page's queries afresh on every request (0.5 of the lesson page's 4 ms). Any request
-that wrote, failed, or left unsaved changes in the session still rolls back.
+Both: a request's transaction ends as SQLAlchemy ends it: committed by the code that wrote,
+otherwise rolled back when the session closes. A GET that only read has nothing to undo; on
+PostgreSQL it never left autocommit, so psycopg sends no ROLLBACK and keeps its prepared
+statements (it forgets them at each ROLLBACK, and then planned the sign-in lookup and each
+page's queries afresh on every request: 0.5 of the lesson page's 4 ms).
 """
 
 import re
@@ -44,13 +44,11 @@ from flask import Flask, g, has_request_context, request
 from psycopg import ServerCursor
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, exc
-from sqlalchemy.orm import Session
 
 from academy.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-WROTE = "academy.wrote"  # in the pooled connection's info: this transaction ran a non-SELECT
-READING = "academy.reading"  # ... and: its autocommit was turned on by the hook for reads
+READING = "academy.reading"  # in the pooled connection's info: autocommit on for reads
 RETURNED = "academy.returned"  # ... and: when it was last given back to the pool
 LOCKS_ROWS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 
@@ -87,39 +85,8 @@ def _on_begin(connection) -> None:
     connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
 
 
-def _forget_writes(connection) -> None:
-    connection.info.pop(WROTE, None)
-
-
 def _is_select(statement: str) -> bool:
     return statement.lstrip()[:6].upper() == "SELECT"
-
-
-def _note_writes(connection, _cursor, statement: str, *_args) -> None:
-    if not _is_select(statement):
-        connection.info[WROTE] = True
-
-
-def only_read(session: Session) -> bool:
-    """The session's transaction is open, ran only SELECTs and holds no unsaved change."""
-    transaction = session.get_transaction()
-    if transaction is None or not transaction.is_active:
-        return False
-    if session.new or session.dirty or session.deleted:
-        return False
-    return not session.connection().info.get(WROTE)
-
-
-def _end_reads_with_commit(error: BaseException | None) -> None:
-    if error is None and request.method in SAFE_METHODS:
-        session = db.session()
-        if only_read(session):
-            # Nothing changed, so nothing the session holds is stale: expiring it is wasted work.
-            session.expire_on_commit, expire = False, session.expire_on_commit
-            try:
-                session.commit()
-            finally:
-                session.expire_on_commit = expire
 
 
 def _on_connect_postgresql(dbapi_connection, _record) -> None:
@@ -202,14 +169,10 @@ def _ping_when_idle(dialect, idle_seconds: float):
 def configure_engine(app: Flask) -> None:
     with app.app_context():
         engines = list(db.engines.values())
-    # Teardown-request functions run before Flask-SQLAlchemy closes the session.
-    app.teardown_request(_end_reads_with_commit)
     for engine in engines:
         event.listen(engine.pool, "checkin", _note_return)
         ping = _ping_when_idle(engine.dialect, app.config["ACADEMY_DB_PING_AFTER"])
         event.listen(engine.pool, "checkout", ping)
-        event.listen(engine, "begin", _forget_writes)
-        event.listen(engine, "before_cursor_execute", _note_writes)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _on_connect)
             event.listen(engine, "begin", _on_begin)
