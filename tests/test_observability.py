@@ -6,9 +6,11 @@ def test_each_request_gets_an_id_and_one_structured_log_line(client, caplog):
     with caplog.at_level(logging.INFO, logger="academy.request"):
         response = client.get("/login", headers={"X-Request-ID": "edge-1234abcd"})
     assert response.headers["X-Request-ID"] == "edge-1234abcd"
-    record = next(r for r in caplog.records if r.name == "academy.request")
+    (record,) = [r for r in caplog.records if r.name == "academy.request"]
     assert record.request_id == "edge-1234abcd"
     assert record.path == "/login" and record.status == 200 and record.duration_ms >= 0
+    assert record.method == "GET" and record.user_id is None
+    assert record.remote_addr == "127.0.0.1" and record.getMessage() == "request"
 
 
 def test_a_bogus_request_id_is_replaced(client):
