@@ -95,7 +95,9 @@ def csrf_token() -> str:
     """
     app = current_app._get_current_object()  # each proxy once: every page asks for a token
     field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if field in g or app.config.get("WTF_CSRF_TIME_LIMIT"):
+    if field in g:
+        return g.get(field)  # this request's, as generate_csrf would give it
+    if app.config.get("WTF_CSRF_TIME_LIMIT"):
         return generate_csrf()
     visit = session._get_current_object()
     # A session's first token also makes the secret it signs, kept in the session.

@@ -193,20 +193,26 @@ def navigation(app: Flask, user) -> list[tuple[str, str, str]]:
     ]
 
 
-def _remembering_static_urls(app: Flask):
-    """Templates' url_for, with each static file's URL built once per mount point.
-
-    Every page links its stylesheets, script and icon, and they do not move while the process
-    runs; other endpoints, and static URLs asked for with more than a filename, are built as
-    usual.
+def _remembering_fixed_urls(app: Flask):
+    """Templates' url_for, with the URLs that cannot change while the process runs built once
+    per mount point: a static file's by its name, and an endpoint's that takes no values
+    ("My learning"). Every page links its stylesheets, script and icon; relative endpoints
+    (".index"), URLs with values, and every URL once URL defaults are registered, are built
+    as usual.
     """
     build = app.url_for
-    built: dict[tuple[str, str], str] = {}
+    built: dict[tuple[str, str | None, str], str] = {}
 
     def url_for(endpoint: str, **values) -> str:
-        if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
+        fixed = not values or (endpoint == "static" and values.keys() == {"filename"})
+        if (
+            not fixed
+            or endpoint.startswith(".")
+            or app.url_default_functions
+            or not has_request_context()
+        ):
             return build(endpoint, **values)
-        key = (values["filename"], request.script_root)
+        key = (endpoint, values.get("filename"), request.script_root)
         return remembered(built, key, lambda: build(endpoint, **values))
 
     return url_for
@@ -214,7 +220,7 @@ def _remembering_static_urls(app: Flask):
 
 def register_template_helpers(app: Flask) -> None:
     register_form_translations(app)
-    app.jinja_env.globals["url_for"] = _remembering_static_urls(app)
+    app.jinja_env.globals["url_for"] = _remembering_fixed_urls(app)
     from academy.frame import page_frame  # it builds on this module's navigation
 
     app.jinja_env.globals["page_frame"] = page_frame

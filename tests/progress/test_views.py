@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -180,3 +181,14 @@ def test_my_learning_leaves_lesson_bodies_and_quizzes_in_the_database(app, seat)
     (current,) = my_learning(trainee).current
     assert current.next_lesson.slug == "lesson-1" and current.total == 2
     assert {"body_html", "quiz"} <= inspect(current.next_lesson).unloaded
+
+
+def test_the_lesson_list_marks_the_lessons_done(client, seat):
+    _trainee, enrolment, _course = seat
+    client.post(lesson_url(enrolment, "lesson-1"))
+    page = client.get(lesson_url(enrolment, "lesson-2")).get_data(as_text=True)
+    items = re.findall(r"<li class=\"(done)?\">(.*?)</li>", page, re.S)
+    assert [(mark, "(done)" in text, "Lesson 1" in text) for mark, text in items] == [
+        ("done", True, True),
+        ("", False, False),
+    ]

@@ -89,7 +89,8 @@ def lesson(enrolment_id, lesson_slug):
         lesson=current,
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        progress=progress,
+        # Lesson ids done, for the list: a set test where the template would call per lesson.
+        done={lesson_id for lesson_id, row in progress.items() if row.done_at},
         row=progress.get(current.id),
         quiz=public_quiz(current.quiz),
         result=result,
