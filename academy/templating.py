@@ -208,7 +208,7 @@ def _remembering_fixed_urls(app: Flask):
         if (
             not fixed
             or endpoint.startswith(".")
-            or app.url_default_functions
+            or any(app.url_default_functions.values())
             or not has_request_context()
         ):
             return build(endpoint, **values)
