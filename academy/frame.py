@@ -46,21 +46,22 @@ def _hole(name: str) -> Markup:
     return Markup(_MARK.format(name))
 
 
-def _frame(context: Context, signed_in: bool, section: str | None) -> tuple[list, list]:
-    """(texts, holes): the frame split at its holes, texts[0] + holes[0] + texts[1] + ..."""
+def _frame(context: Context, user, section: str | None) -> tuple[list, list]:
+    """(texts, holes): the frame split at its holes, texts[0] + holes[0] + texts[1] + ...
+
+    `user` is the signed-in person, or None.
+    """
     template = context.environment.get_template(FRAME)
     rendered = template.render(
         _=context["_"],
         url_for=context.environment.globals["url_for"],
         hole=_hole,
         html_lang=context["html_lang"],
-        nav_items=navigation(
-            current_app, current_user._get_current_object() if signed_in else None
-        ),
+        nav_items=navigation(current_app, user),
         languages=context["languages"],
         current_locale=context["current_locale"],
         section=section,
-        signed_in=signed_in,
+        signed_in=user is not None,
     )
     pieces = _SPLIT.split(rendered)
     return [Markup(text) for text in pieces[0::2]], pieces[1::2]
@@ -95,7 +96,7 @@ def page_frame(context: Context, title: str, head: str, content: str) -> Markup:
     texts, holes = remembered(
         current_app.extensions.setdefault("academy.frames", {}),
         key,
-        lambda: _frame(context, signed_in, section),
+        lambda: _frame(context, user if signed_in else None, section),
     )
     fillers = {
         "title": lambda: title,
