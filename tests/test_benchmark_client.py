@@ -1,5 +1,9 @@
 """The benchmark's client (tests/benchmarks/run.py) against a real server."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -12,7 +16,8 @@ from academy.auth.service import create_token
 from academy.courses.models import Lesson
 from academy.extensions import db
 from academy.progress.models import LessonProgress
-from tests.benchmarks.load import Result, Target, paced
+from tests.benchmarks.load import Result, Target, measure, paced
+from tests.benchmarks.processes import server_meter
 from tests.benchmarks.run import WRITES_PER_SECOND, sign_in, studying, table
 from tests.factories import PASSWORD, enrol, make_cohort, make_course, make_user
 
@@ -120,6 +125,63 @@ def test_a_share_is_taken_against_healthz_before_and_after():
     healthz = Result("GET /healthz", 3000, 2.5, 5, 9, 0, 0)
     endpoint = Result("trainee: lesson page", 800, 2.0, 12, 20, 2, 0)  # 400 a second
     endpoint.ceiling_around = (1400.0, 1000.0)
+    endpoint.server_cpu_ms = 2.5
+    endpoint.paced = Result("trainee: lesson page", 3000, 10.0, 5, 8, 2, 0)  # 300 a second
     assert endpoint.ceiling_rps == 1200.0
     row = table([healthz, endpoint]).splitlines()[-1]
-    assert "| 1400, 1000 | 1/3.0 |" in row
+    assert "| 2.5 | 1400, 1000 | 1/3.0 | 300 | 75% | 8.0 |" in row
+
+
+def test_server_time_per_request_is_read_around_the_counted_requests(plain_server):
+    readings = iter([10.0, 10.4])  # processor seconds before and after
+    result = measure(
+        plain_server["base"], PLAIN, 40, processes=1, threads=2, meter=readings.__next__
+    )
+    assert result.requests == 40
+    assert result.server_cpu_ms == pytest.approx(10.0)
+
+
+# Prints "ready", waits for a line on stdin, uses 0.3 s of processor time, prints "done".
+BURNER = (
+    "import sys, time\n"
+    "print('ready', flush=True)\n"
+    "sys.stdin.readline()\n"
+    "end = time.process_time() + 0.3\n"
+    "while time.process_time() < end: pass\n"
+    "print('done', flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads Linux's /proc")
+def test_the_server_meter_counts_the_server_and_its_workers_not_others():
+    # A stand-in for gunicorn: a process whose child (a worker) does the work.
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            f"subprocess.Popen([sys.executable, '-c', {BURNER!r}])\n"
+            "time.sleep(60)",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as server:
+        try:
+            assert server.stdout.readline().strip() == "ready"
+            meter = server_meter(server.pid, "sqlite")
+            before = meter()
+            end = time.process_time() + 0.3  # this process is not the server's
+            while time.process_time() < end:
+                pass
+            between = meter()
+            server.stdin.write("go\n")
+            server.stdin.flush()
+            assert server.stdout.readline().strip() == "done"
+            after = meter()
+        finally:
+            os.killpg(server.pid, signal.SIGKILL)
+    assert between - before < 0.1
+    assert after - between >= 0.25

@@ -15,6 +15,7 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ class Result:
     # GET /healthz measured just before and just after this endpoint.
     ceiling_around: tuple[float, float] | None = None
     paced: Result | None = None  # the same endpoint paced at the rate its target names
+    server_cpu_ms: float | None = None  # the server side's processor time per request
 
     @property
     def ceiling_rps(self) -> float | None:
@@ -126,12 +128,27 @@ def _summary(name: str, parts: list, seconds: float) -> Result:
     )
 
 
-def measure(base: str, target: Target, count: int, processes: int = 2, threads: int = 4) -> Result:
-    """Send `count` requests (plus a short warm-up) and summarise them."""
+def measure(
+    base: str,
+    target: Target,
+    count: int,
+    processes: int = 2,
+    threads: int = 4,
+    meter: Callable[[], float] | None = None,
+) -> Result:
+    """Send `count` requests (plus a short warm-up) and summarise them.
+
+    meter: processor seconds the server has used so far (tests/benchmarks/processes.py), read
+    before and after the counted requests to give their server time per request.
+    """
     _worker(base, target, 10, 2)
+    used = meter() if meter else None
     started = time.perf_counter()
     parts = _in_processes(_worker, base, target, [count // processes] * processes, threads)
-    return _summary(target.name, parts, time.perf_counter() - started)
+    result = _summary(target.name, parts, time.perf_counter() - started)
+    if meter and result.requests:
+        result.server_cpu_ms = (meter() - used) * 1000 / result.requests
+    return result
 
 
 def _paced_worker(

@@ -3,7 +3,9 @@
     python -m tests.benchmarks.run [--scale 25000] [--databases sqlite,postgresql] [--workers 4]
 
 Prints, per endpoint: requests per second, p50 and p95 latency, SQL statements per request,
-and throughput as a fraction of GET /healthz; writes the tables to docs/performance-latest.md.
+the server's processor time per request (gunicorn's workers and, on PostgreSQL, the database
+server: the load client left out), and throughput as a fraction of GET /healthz; writes the
+tables to docs/performance-latest.md.
 
 Each endpoint with a target is also sent requests at the rate its target names (its share of
 /healthz's rate, measured around it) for PACED_SECONDS, and that run's p95 is reported: the
@@ -31,6 +33,7 @@ from urllib.parse import urljoin
 import requests
 
 from tests.benchmarks.load import Result, Target, measure, paced
+from tests.benchmarks.processes import server_meter
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = Path(os.environ.get("ACADEMY_BENCH_DIR", "/tmp/academy-bench"))
@@ -385,6 +388,7 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
     results = []
     try:
         measured = targets(base, facts)
+        meter = server_meter(server.pid, database)
         healthz = measured[0][0]
         for target, count, (processes, threads) in measured:
             bracketed = target is not healthz and processes * threads > 1
@@ -393,7 +397,7 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
             before = measure(base, healthz, 1500, processes, threads).rps if bracketed else None
             writes = studying(base, facts) if target.name == WHILE_STUDYING else nullcontext([])
             with writes as statuses:
-                result = measure(base, target, count, processes, threads)
+                result = measure(base, target, count, processes, threads, meter)
                 if bracketed:
                     after = measure(base, healthz, 1500, processes, threads).rps
                     result.ceiling_around = (before, after)
@@ -413,8 +417,13 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
             print(
                 f"  {result.name:48} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
                 f"p95 {result.p95_ms:7.1f} ms  alone p95 {result.alone_p95_ms or 0:6.1f} ms  "
-                + (f"paced {pace.rps:5.0f} req/s p95 {pace.p95_ms:6.1f} ms  " if pace else "")
+                + (
+                    f"paced {pace.rps:5.0f} req/s ({_load(result)}) p95 {pace.p95_ms:6.1f} ms  "
+                    if pace
+                    else ""
+                )
                 + f"queries {result.queries}  errors {result.errors}"
+                + f"  server CPU {_ms(result.server_cpu_ms)} ms"
                 + (f"  /healthz before, after {_around(result)}" if result.ceiling_around else "")
             )
     finally:
@@ -431,12 +440,19 @@ def _around(result: Result) -> str:
     return "{:.0f}, {:.0f}".format(*result.ceiling_around) if result.ceiling_around else "-"
 
 
+def _load(result: Result) -> str:
+    """The paced rate as a share of what the endpoint served with 8 in flight: past about
+    three quarters, requests queue and the paced p95 grows fast."""
+    return f"{result.paced.rps / result.rps:.0%}" if result.paced and result.rps else "-"
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| endpoint | req/s | p50 ms | p95 ms | alone: p50 ms | alone: p95 ms | SQL per request "
-        "| /healthz before, after: req/s | share of /healthz | paced at the target share: req/s "
+        "| server CPU ms per request | /healthz before, after: req/s | share of /healthz "
+        "| paced at the target share: req/s | paced: of req/s at 8 in flight "
         "| paced: p95 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         ceiling = r.ceiling_rps or results[0].rps
@@ -444,10 +460,10 @@ def table(results: list[Result]) -> str:
         lines.append(
             f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
             f"{_ms(r.alone_p50_ms)} | {_ms(r.alone_p95_ms)} | "
-            f"{r.queries if r.queries is not None else '-'} | "
+            f"{r.queries if r.queries is not None else '-'} | {_ms(r.server_cpu_ms)} | "
             f"{_around(r)} | {share} | "
-            f"{f'{r.paced.rps:.0f}' if r.paced else '-'} | {_ms(r.paced and r.paced.p95_ms)} | "
-            f"{r.errors} |"
+            f"{f'{r.paced.rps:.0f}' if r.paced else '-'} | {_load(r)} | "
+            f"{_ms(r.paced and r.paced.p95_ms)} | {r.errors} |"
         )
     return "\n".join(lines)
 
@@ -482,7 +498,9 @@ def main() -> None:
         "trainees over five programme years (`academy demo --scale`). Client: "
         "`tests/benchmarks/load.py` (2 processes × 4 threads; the full-year export one "
         'request at a time) on the same machine; "alone" is the same endpoint measured again '
-        "with one request in flight; each share is against the mean of `/healthz` measured "
+        "with one request in flight; server CPU is the processor time gunicorn and, on "
+        "PostgreSQL, the database server used per request at 8 in flight (from /proc); each "
+        "share is against the mean of `/healthz` measured "
         'just before and just after that endpoint; "paced" is the endpoint sent requests at '
         f"the rate its target names (that share of `/healthz`'s rate) for {PACED_SECONDS} s, "
         "open loop.\n\n"
