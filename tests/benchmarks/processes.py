@@ -16,32 +16,21 @@ PROC = Path("/proc")
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _stat(pid: int | str) -> tuple[str, list[str]] | None:
-    """(command name, the fields after it) of a process; None once it is gone."""
-    try:
-        text = (PROC / str(pid) / "stat").read_text()
-    except OSError:
-        return None
-    # The name is in parentheses and may itself hold spaces or parentheses.
-    name = text[text.index("(") + 1 : text.rindex(")")]
-    return name, text[text.rindex(")") + 2 :].split()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system time the process has used so far; 0 once it is gone."""
-    stat = _stat(pid)
-    if stat is None:
-        return 0.0
-    fields = stat[1]
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def _processes() -> list[tuple[int, str, int]]:
-    """(pid, name, parent pid) of every process there is."""
+def _processes() -> list[tuple[int, str, int, float]]:
+    """(pid, command name, parent pid, processor seconds used) of every process there is."""
     found = []
     for entry in PROC.iterdir():
-        if entry.name.isdigit() and (stat := _stat(entry.name)) is not None:
-            found.append((int(entry.name), stat[0], int(stat[1][1])))
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:  # gone since the listing
+            continue
+        # The name is in parentheses and may itself hold spaces or parentheses.
+        close = text.rindex(")")
+        fields = text[close + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / TICKS  # user and system time
+        found.append((int(entry.name), text[text.index("(") + 1 : close], int(fields[1]), used))
     return found
 
 
@@ -56,10 +45,10 @@ def server_meter(server_pid: int, database: str) -> Callable[[], float] | None:
         return None
 
     def seconds() -> float:
-        everyone = _processes()
-        mine = {server_pid} | {pid for pid, _name, parent in everyone if parent == server_pid}
-        if database == "postgresql":
-            mine |= {pid for pid, name, _parent in everyone if name == "postgres"}
-        return sum(cpu_seconds(pid) for pid in mine)
+        return sum(
+            used
+            for pid, name, parent, used in _processes()
+            if server_pid in (pid, parent) or (database == "postgresql" and name == "postgres")
+        )
 
     return seconds

@@ -499,8 +499,8 @@ def main() -> None:
         "`tests/benchmarks/load.py` (2 processes × 4 threads; the full-year export one "
         'request at a time) on the same machine; "alone" is the same endpoint measured again '
         "with one request in flight; server CPU is the processor time gunicorn and, on "
-        "PostgreSQL, the database server used per request at 8 in flight (from /proc); each "
-        "share is against the mean of `/healthz` measured "
+        "PostgreSQL, the database server used per request of the first measurement (from "
+        "/proc); each share is against the mean of `/healthz` measured "
         'just before and just after that endpoint; "paced" is the endpoint sent requests at '
         f"the rate its target names (that share of `/healthz`'s rate) for {PACED_SECONDS} s, "
         "open loop.\n\n"
