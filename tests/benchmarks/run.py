@@ -11,6 +11,9 @@ Each endpoint with a target is also sent requests at the rate its target names (
 /healthz's rate, measured around it) for PACED_SECONDS, and that run's p95 is reported: the
 latency users see while the academy serves that much of the traffic, which the saturated run
 (eight requests always in flight on two cores) does not show.
+
+The bulk jobs the targets name are timed too (tests/benchmarks/bulk.py): building the
+synthetic academy, and, once the pages are measured, importing 10,000 trainees.
 """
 
 from __future__ import annotations
@@ -32,56 +35,12 @@ from urllib.parse import urljoin
 
 import requests
 
+from tests.benchmarks.bulk import IMPORT_SIZE, ROOT, WORK, build, time_import
 from tests.benchmarks.load import Result, Target, measure, paced
 from tests.benchmarks.processes import server_meter
 
-ROOT = Path(__file__).resolve().parents[2]
-WORK = Path(os.environ.get("ACADEMY_BENCH_DIR", "/tmp/academy-bench"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1/postgres"
 PASSWORD = "bench-password-2026"
 PACED_SECONDS = 10
-
-
-def flask(url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "ACADEMY_ENV": "development"}
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def build(database: str, scale: int) -> str:
-    WORK.mkdir(parents=True, exist_ok=True)
-    if database == "sqlite":
-        path = WORK / f"bench-{scale}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        name = f"academy_bench_{scale}"
-        subprocess.run(
-            [
-                "psql",
-                PG_ADMIN,
-                "-q",
-                "-c",
-                f"DROP DATABASE IF EXISTS {name}",
-                "-c",
-                f"CREATE DATABASE {name}",
-            ],
-            check=True,
-        )
-        url = f"postgresql+psycopg://postgres@127.0.0.1/{name}"
-    started = time.perf_counter()
-    flask(url, "db", "upgrade")
-    flask(url, "academy", "demo", "--scale", str(scale))
-    print(
-        f"  built {database} academy of {scale:,} trainees in {time.perf_counter() - started:.0f} s"
-    )
-    return url
 
 
 def prepare(url: str) -> dict:
@@ -380,9 +339,10 @@ def targets(base: str, facts: dict) -> list[tuple[Target, int, tuple[int, int]]]
     ]
 
 
-def run_database(database: str, scale: int, workers: int) -> list[Result]:
+def run_database(database: str, scale: int, workers: int) -> tuple[list[Result], dict]:
+    """The endpoints' results, and the bulk jobs' seconds by name."""
     print(f"== {database}")
-    url = build(database, scale)
+    url, demo_seconds = build(database, scale)
     facts = prepare(url)
     server, base = serve(url, workers)
     results = []
@@ -429,7 +389,12 @@ def run_database(database: str, scale: int, workers: int) -> list[Result]:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return results
+    # Last: the import adds trainees to the academy the pages were measured on.
+    jobs = {
+        f"synthetic academy of {scale:,} trainees (`academy demo --scale`)": demo_seconds,
+        f"import of {IMPORT_SIZE:,} trainees (`academy import trainees`)": time_import(url),
+    }
+    return results, jobs
 
 
 def _ms(value: float | None) -> str:
@@ -468,6 +433,12 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def jobs_table(jobs: dict) -> str:
+    lines = ["| bulk job, timed as run from a shell | seconds |", "|---|---:|"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in jobs.items()]
+    return "\n".join(lines)
+
+
 def _cpu() -> str:
     """The processor's model name: results differ a lot between the machines one gets."""
     try:
@@ -488,10 +459,11 @@ def main() -> None:
     args = parser.parse_args()
     sections = []
     for database in args.databases.split(","):
-        results = run_database(database, args.scale, args.workers)
-        sections.append(f"### {database}, {args.workers} gunicorn workers\n\n{table(results)}\n")
+        results, jobs = run_database(database, args.scale, args.workers)
+        tables = f"{table(results)}\n\n{jobs_table(jobs)}"
+        sections.append(f"### {database}, {args.workers} gunicorn workers\n\n{tables}\n")
         print()
-        print(table(results))
+        print(tables)
     header = (
         f"# Benchmark run {date.today()}\n\nMachine: {_cpu()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}. Scale: {args.scale:,} "
