@@ -92,7 +92,7 @@ def trainee_csv(path: Path, count: int, tag: str) -> None:
 
 
 @contextmanager
-def _academy(url: str):
+def academy(url: str):
     """The app on the academy at `url`, its connections closed afterwards."""
     from academy import create_app
     from academy.extensions import db
@@ -114,7 +114,7 @@ def _new_cohort(url: str, size: int) -> int:
     from academy.cohorts.service import create_cohort
     from academy.courses.models import Course
 
-    with _academy(url) as session:
+    with academy(url) as session:
         course_id = session.scalar(
             select(Cohort.course_id).group_by(Cohort.course_id).order_by(func.count().desc())
         )
@@ -135,7 +135,7 @@ def _new_cohort(url: str, size: int) -> int:
 def _seats_taken(url: str, cohort_id: int) -> int:
     from academy.cohorts.models import Cohort
 
-    with _academy(url) as session:
+    with academy(url) as session:
         return session.get(Cohort, cohort_id).seats_taken
 
 

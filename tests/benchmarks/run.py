@@ -35,7 +35,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from tests.benchmarks.bulk import IMPORT_SIZE, ROOT, WORK, build, time_import
+from tests.benchmarks.bulk import IMPORT_SIZE, ROOT, WORK, academy, build, time_import
 from tests.benchmarks.load import Result, Target, measure, paced
 from tests.benchmarks.processes import server_meter
 
@@ -46,42 +46,38 @@ PACED_SECONDS = 10
 def prepare(url: str) -> dict:
     """Pick the people and records to measure with; give them passwords and tokens."""
     os.environ["DATABASE_URL"] = url
+    from flask import current_app
     from sqlalchemy import func, select
     from werkzeug.security import generate_password_hash
 
-    from academy import create_app
     from academy.auth.models import User
     from academy.auth.service import create_token, find_user
     from academy.cohorts.models import Cohort, cohort_instructors
     from academy.courses.models import Lesson
     from academy.enrolments.models import Enrolment
-    from academy.extensions import db
     from academy.progress.models import CompletionRecord
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with academy(url) as session:
         trainee = find_user("trainee@academy.example")
         manager = find_user("manager@academy.example")
         partner = find_user("partner@academy.example")
-        enrolment = db.session.scalar(
+        enrolment = session.scalar(
             select(Enrolment).where(Enrolment.user_id == trainee.id).limit(1)
         )
-        cohort = db.session.get(Cohort, enrolment.cohort_id)
-        lesson = db.session.scalar(
+        cohort = session.get(Cohort, enrolment.cohort_id)
+        lesson = session.scalar(
             select(Lesson).where(Lesson.course_id == cohort.course_id).order_by(Lesson.position)
         )
         # A full cohort of 100; in a small academy (a quick run) the fullest there is.
-        big = db.session.scalar(
-            select(Cohort).order_by(Cohort.seats_taken.desc(), Cohort.id).limit(1)
-        )
-        instructor = db.session.get(
+        big = session.scalar(select(Cohort).order_by(Cohort.seats_taken.desc(), Cohort.id).limit(1))
+        instructor = session.get(
             User,
-            db.session.scalar(
+            session.scalar(
                 select(cohort_instructors.c.user_id).where(cohort_instructors.c.cohort_id == big.id)
             ),
         )
         instructor.password_hash = generate_password_hash(PASSWORD)
-        busiest_year = db.session.execute(
+        busiest_year = session.execute(
             select(func.extract("year", CompletionRecord.completed_on).label("y"), func.count())
             .group_by("y")
             .order_by(func.count().desc())
@@ -112,9 +108,8 @@ def prepare(url: str) -> dict:
             },
             "passwords": {"instructor": PASSWORD},
         }
-        db.session.commit()
-        routes = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
-        db.engine.dispose()
+        session.commit()
+        routes = {rule.endpoint: rule.rule for rule in current_app.url_map.iter_rules()}
     facts["routes"] = routes
     return facts
 
