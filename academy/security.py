@@ -65,7 +65,7 @@ def refuse_nul_characters() -> None:
     PostgreSQL text cannot hold one, so it would otherwise fail deep inside a query; no
     person types one, so a clear 400 loses nobody anything.
     """
-    if _has_nul(request.args):
+    if "\x00" in request.path or _has_nul(request.args):
         _refuse()
     if request.method in ("POST", "PUT", "PATCH"):
         if request.is_json:

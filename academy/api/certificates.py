@@ -1,8 +1,8 @@
 """JSON API v1: public certificate verification."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from academy.api.parsing import Blueprint
 from academy.permissions import public, require
 from academy.progress import queries
 

@@ -1,9 +1,9 @@
 """JSON API v1: cohorts, their enrolments and roster."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
+from academy.api.parsing import Blueprint
 from academy.auth.models import User
 from academy.cohorts import queries, service
 from academy.cohorts import roster as rosters

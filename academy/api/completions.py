@@ -1,15 +1,14 @@
 """JSON API v1: completion records entered by hand, and revoking them."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from academy.api.cohorts import StrictInt
+from academy.api.parsing import Blueprint
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.cohorts.permissions import can_manage_cohort, manages_all
 from academy.courses.models import Course
-from academy.enrolments.models import Enrolment
 from academy.errors import Invalid
 from academy.extensions import db
 from academy.permissions import current_actor, require, requires
@@ -71,16 +70,6 @@ def record_completion(body):
     user = db.session.get(User, body["user_id"])
     if user is None:
         raise Invalid("No such user.", {"user_id": ["No such user."]})
-    if cohort is not None:
-        in_cohort = db.session.scalar(
-            select(Enrolment.id).where(
-                Enrolment.cohort_id == cohort.id,
-                Enrolment.user_id == user.id,
-                Enrolment.status != "withdrawn",
-            )
-        )
-        if in_cohort is None:
-            raise Invalid("That person is not in this cohort.", {"user_id": ["Not in cohort."]})
     completion = progress.record_manual_completion(
         actor,
         user,

@@ -1,8 +1,8 @@
 """JSON API v1: courses and their lessons."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from academy.api.parsing import Blueprint
 from academy.courses import queries
 from academy.courses.permissions import can_read_lessons
 from academy.permissions import current_actor, require, requires

@@ -1,8 +1,8 @@
 """JSON API v1: enrolments."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from academy.api.parsing import Blueprint
 from academy.extensions import db
 from academy.permissions import current_actor, requires
 

@@ -1,8 +1,8 @@
 """GET /api/v1/me."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from academy.api.parsing import Blueprint
 from academy.permissions import current_actor, requires
 
 blp = Blueprint("api_me", __name__, url_prefix="/api/v1", description="The caller")

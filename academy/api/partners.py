@@ -1,9 +1,9 @@
 """JSON API v1: partners and their talent-supply report."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from academy.api.parsing import Blueprint
 from academy.database import reads_replica
 from academy.extensions import db
 from academy.partners import queries, service

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from academy.api.parsing import Blueprint
 from academy.database import reads_replica
 from academy.permissions import requires
 from academy.reporting import queries

@@ -1,9 +1,9 @@
 """JSON API v1: users."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from academy.api.cohorts import StrictInt
+from academy.api.parsing import Blueprint
 from academy.auth.models import KINDS, REGIONS, ROLES
 from academy.auth.service import create_user
 from academy.errors import Forbidden

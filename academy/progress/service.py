@@ -102,6 +102,11 @@ def record_manual_completion(
         raise Invalid(
             _("A completion cannot be dated in the future."), {"completed_on": [_("Future.")]}
         )
+    if not user.has_role("trainee"):
+        # The headcount counts whoever holds a completion: only trainees may be given one.
+        raise Invalid(
+            _("Completions are recorded for trainees only."), {"user_id": [_("Not a trainee.")]}
+        )
     enrolment = None
     if cohort is not None:
         if cohort.course_id != course.id:
@@ -111,6 +116,13 @@ def record_manual_completion(
         enrolment = db.session.scalar(
             select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id)
         )
+        # A completion moves the enrolment to "completed", which holds a seat: a waitlisted
+        # or withdrawn person would take one the cohort does not have.
+        if enrolment is None or enrolment.status not in ("enrolled", "completed"):
+            raise Invalid(
+                _("That person holds no seat in this cohort."),
+                {"user_id": [_("Not enrolled in this cohort.")]},
+            )
     completion, created = issue_completion(
         actor,
         user,

@@ -326,3 +326,46 @@ def test_openapi_documents_the_cohort_endpoints(client):
         "/api/v1/completions/{completion_id}/revoke",
     ):
         assert path in paths
+
+
+def test_a_manual_completion_needs_a_seat_in_the_cohort(api):
+    course = make_course("ai-foundations")
+    cohort = make_cohort(course, capacity=1)
+    seated, waiting, gone = make_user(), make_user(), make_user()
+    enrol(cohort, seated)
+    waitlisted = enrol(cohort, waiting)
+    withdrawn = enrol(cohort, gone)  # waitlisted too, then withdrawn
+    manager = make_user(["manager"])
+    assert api(gone).post(f"/api/v1/enrolments/{withdrawn.id}/withdraw", json={}).status_code == 200
+    base = {
+        "course": "ai-foundations",
+        "cohort_id": cohort.id,
+        "completed_on": date.today().isoformat(),
+        "reason": "Assessed offline",
+    }
+    for person in (waiting, gone):
+        response = api(manager).post("/api/v1/completions", json={**base, "user_id": person.id})
+        assert response.status_code == 422
+        assert "user_id" in response.json["error"]["fields"]
+    db.session.expire_all()
+    assert db.session.query(CompletionRecord).count() == 0
+    assert db.session.get(Enrolment, waitlisted.id).status == "waitlisted"
+    assert db.session.get(Cohort, cohort.id).seats_taken == 1
+    seated_body = {**base, "user_id": seated.id}
+    assert api(manager).post("/api/v1/completions", json=seated_body).status_code == 201
+
+
+def test_a_manual_completion_is_for_a_trainee(api):
+    make_course("ai-foundations")
+    manager = make_user(["manager"])
+    for roles in (["partner"], ["admin"], ["instructor"]):
+        body = {
+            "user_id": make_user(roles).id,
+            "course": "ai-foundations",
+            "completed_on": date.today().isoformat(),
+            "reason": "Assessed offline",
+        }
+        response = api(manager).post("/api/v1/completions", json=body)
+        assert response.status_code == 422
+        assert response.json["error"]["fields"]["user_id"] == ["Not a trainee."]
+    assert db.session.query(CompletionRecord).count() == 0

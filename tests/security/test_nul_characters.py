@@ -34,3 +34,15 @@ def test_ordinary_text_still_passes(api):
     caller = api(make_user(["manager"]))
     response = caller.post("/api/v1/partners", json={"name": "深圳 Robotics", "kind": "lab"})
     assert response.status_code == 201
+
+
+def test_a_nul_in_the_path_is_refused_before_any_query(api, client):
+    caller = api(make_user(["trainee"]))
+    for path in (
+        "/api/v1/certificates/AB%00CD",
+        "/api/v1/courses/c%00one/lessons/lesson-1",
+        "/verify/AB%00CD",
+    ):
+        response = caller.get(path) if path.startswith("/api/") else client.get(path)
+        assert response.status_code == 400, path
+    assert caller.get("/api/v1/certificates/AB%00CD").json["error"]["code"] == "bad_request"
