@@ -54,3 +54,14 @@ def carry_out(
         return Outcome(False)
     db.session.commit()
     return Outcome(True, value)
+
+
+def whole_number(text: str, largest: int) -> int | None:
+    """A whole number from 0 to `largest` typed into a form or a query string, or None.
+
+    str.isdigit also takes superscripts ("²"), which int() refuses; isdecimal does not.
+    """
+    if not text.isdecimal() or len(text) > len(str(largest)):
+        return None
+    number = int(text)
+    return number if number <= largest else None

@@ -6,9 +6,10 @@ from marshmallow import Schema, fields, validate
 
 from academy.api.parsing import Blueprint
 from academy.database import reads_replica
+from academy.dates import MAX_YEAR, MIN_YEAR
 from academy.permissions import requires
 from academy.reporting import queries
-from academy.reporting.headcount import MAX_YEAR, MIN_YEAR, period_for
+from academy.reporting.headcount import period_for
 
 blp = Blueprint("api_reporting", __name__, url_prefix="/api/v1", description="Reporting")
 

@@ -13,7 +13,9 @@ from academy.audit import bp
 from academy.audit.models import AuditEvent
 from academy.auth.models import User
 from academy.extensions import db
+from academy.forms import whole_number
 from academy.permissions import requires
+from academy.security import MAX_ID
 
 PAGE_SIZE = 100
 EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
@@ -40,7 +42,7 @@ def _utc_midnight(day: date) -> datetime:
 
 def _before() -> int | None:
     value = request.args.get("before", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value, MAX_ID)
 
 
 @bp.get("/admin/audit")

@@ -69,6 +69,7 @@ def create_user():
         )
         if done:
             invite(user)
+            db.session.commit()  # the invitation's audit event
             flash(_("Created %(email)s and emailed an invitation.", email=user.email), "success")
             return redirect(url_for("auth.users"))
     rows, total = queries.user_page()

@@ -26,6 +26,7 @@ from academy.auth.models import (
 from academy.database import prepared
 from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
+from academy.security import MAX_ID
 
 MIN_PASSWORD_LENGTH = 10
 LOCK_AFTER_FAILURES = 5
@@ -102,7 +103,8 @@ def create_user(
     if partner_id is not None:
         from academy.partners.models import Partner
 
-        if db.session.get(Partner, partner_id) is None:
+        # An id beyond the column's range is absent too (the lookup itself would fail).
+        if not 0 < partner_id <= MAX_ID or db.session.get(Partner, partner_id) is None:
             raise Invalid(_("No such partner."), {"partner_id": [_("No such partner.")]})
 
     user = User(email=email, name=name, partner_id=partner_id if "partner" in roles else None)

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from academy.cohorts.models import MAX_CAPACITY
 from academy.forms import choices
+from academy.security import MAX_ID
 
 DELIVERY_LABELS = {
     "online": _l("Online"),
@@ -55,7 +56,10 @@ class WithdrawForm(FlaskForm):
 class MoveForm(FlaskForm):
     # The view checks the chosen cohort against what the person may run.
     target = SelectField(
-        _l("Move to cohort"), coerce=int, validators=[DataRequired()], validate_choice=False
+        _l("Move to cohort"),
+        coerce=int,
+        validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)],
+        validate_choice=False,
     )
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 

@@ -42,7 +42,17 @@ def read(data: bytes) -> Decoded:
         raise ImportFileError(
             _("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
         )
-    return read_text(data)
+    decoded = read_text(data)
+    nul = decoded.text.find("\x00")
+    if nul >= 0:
+        raise ImportFileError(
+            _(
+                "Line %(n)s holds a NUL character, which a CSV text file never does. "
+                "Save the file again as CSV (UTF-8).",
+                n=decoded.text.count("\n", 0, nul) + 1,
+            )
+        )
+    return decoded
 
 
 def decode(data: bytes) -> str:

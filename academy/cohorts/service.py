@@ -14,6 +14,7 @@ from academy.audit.service import record
 from academy.auth.models import User, UserRole
 from academy.cohorts.models import DELIVERIES, MAX_CAPACITY, POLICIES, Cohort
 from academy.courses.models import Course
+from academy.dates import out_of_span
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment
 from academy.errors import Conflict, Invalid
@@ -52,6 +53,9 @@ def _validate(
         fields["end_date"] = [_("Required.")]
     elif start_on is not None and end_on < start_on:
         fields["end_date"] = [_("The end date cannot be before the start date.")]
+    for name, day in (("start_date", start_on), ("end_date", end_on)):
+        if name not in fields and (problem := out_of_span(day)):
+            fields[name] = problem
     if capacity is None or isinstance(capacity, bool) or not 0 <= capacity <= MAX_CAPACITY:
         fields["capacity"] = [_("A whole number from 0 to %(max)s.", max=MAX_CAPACITY)]
     if delivery not in DELIVERIES:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from academy.audit.service import record
 from academy.auth.models import User
 from academy.cohorts.models import PLACES, Attendance, Cohort, CohortSession
+from academy.dates import out_of_span
 from academy.enrolments.models import SEATED, Enrolment
 from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
@@ -21,6 +22,8 @@ def _validate(title: str, starts_at: datetime, ends_at: datetime, place: str, ur
         fields["title"] = [_("Enter a title of 1 to 200 characters.")]
     if starts_at is None or ends_at is None:
         fields["starts_at"] = [_("Give a start and an end.")]
+    elif problem := out_of_span(starts_at.date()):
+        fields["starts_at"] = problem
     elif ends_at <= starts_at:
         fields["ends_at"] = [_("The session must end after it starts.")]
     if place not in PLACES:

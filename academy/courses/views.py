@@ -12,9 +12,10 @@ from academy.courses.tracks import TRACKS
 from academy.enrolments import service as enrolments
 from academy.errors import DomainError
 from academy.extensions import db
-from academy.forms import choices
+from academy.forms import choices, whole_number
 from academy.permissions import current_actor, public, require, requires
 from academy.progress.learning import public_quiz
+from academy.security import MAX_ID
 
 
 @bp.get("/courses")
@@ -53,10 +54,10 @@ def join(slug):
     form = JoinForm()
     course = queries.course_by_slug(slug)
     require(course is not None)
-    cohort_id = form.cohort_id.data or ""
-    require(form.validate_on_submit() and cohort_id.isdigit())
+    cohort_id = whole_number(form.cohort_id.data or "", MAX_ID)
+    require(form.validate_on_submit() and cohort_id is not None)
     cohort = db.session.scalar(
-        select(Cohort).where(Cohort.id == int(cohort_id), Cohort.course_id == course.id)
+        select(Cohort).where(Cohort.id == cohort_id, Cohort.course_id == course.id)
     )
     require(cohort is not None)
     try:

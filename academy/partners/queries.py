@@ -18,8 +18,10 @@ from sqlalchemy.orm import defer
 from academy.auth.models import KINDS, REGIONS, TraineeProfile, User
 from academy.cohorts.models import Cohort
 from academy.courses.models import LEVELS, Course
+from academy.dates import MAX_YEAR, MIN_YEAR
 from academy.errors import Invalid
 from academy.extensions import db
+from academy.forms import whole_number
 from academy.partners import suppression
 from academy.partners.models import Partner, ReportSnapshot
 from academy.progress.models import CompletionRecord
@@ -75,8 +77,8 @@ def period_from(
             fields["start" if start is None else "end"] = [_("Give both a start and an end.")]
         elif end <= start:
             fields["end"] = [_("The end must come after the start.")]
-        elif start.year < hc.MIN_YEAR or end.year > hc.MAX_YEAR + 1:
-            message = _("Dates must fall between %(a)s and %(b)s.", a=hc.MIN_YEAR, b=hc.MAX_YEAR)
+        elif start.year < MIN_YEAR or end.year > MAX_YEAR + 1:
+            message = _("Dates must fall between %(a)s and %(b)s.", a=MIN_YEAR, b=MAX_YEAR)
             fields["start"] = [message]
         elif len(ReportPeriod(start, end).month_keys()) > 12:
             fields["end"] = [_("A custom period may span at most 12 calendar months.")]
@@ -84,8 +86,8 @@ def period_from(
             raise Invalid(_("The period is not valid."), fields)
         return ReportPeriod(start, end)
     year = year if year is not None else (today or date.today()).year
-    if not hc.MIN_YEAR <= year <= hc.MAX_YEAR:
-        fields["year"] = [_("Choose a year from %(a)s to %(b)s.", a=hc.MIN_YEAR, b=hc.MAX_YEAR)]
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        fields["year"] = [_("Choose a year from %(a)s to %(b)s.", a=MIN_YEAR, b=MAX_YEAR)]
     if quarter is not None and quarter not in (1, 2, 3, 4):
         fields["quarter"] = [_("A quarter is 1, 2, 3 or 4.")]
     if fields:
@@ -104,8 +106,9 @@ def parse_period(args: Mapping[str, str], today: date | None = None) -> ReportPe
     for name in ("year", "quarter"):
         raw = (args.get(name) or "").strip()
         if raw:
-            if raw.isdigit() and len(raw) <= 4:
-                values[name] = int(raw)
+            number = whole_number(raw, 9999)
+            if number is not None:
+                values[name] = number
             else:
                 fields[name] = [_("Enter a whole number.")]
     for name in ("start", "end"):

@@ -12,6 +12,7 @@ from academy.audit.service import record
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course
+from academy.dates import out_of_span
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment
 from academy.errors import Conflict, Invalid
@@ -102,6 +103,8 @@ def record_manual_completion(
         raise Invalid(
             _("A completion cannot be dated in the future."), {"completed_on": [_("Future.")]}
         )
+    if problem := out_of_span(completed_on):
+        raise Invalid(_("The completion could not be recorded."), {"completed_on": problem})
     if not user.has_role("trainee"):
         # The headcount counts whoever holds a completion: only trainees may be given one.
         raise Invalid(

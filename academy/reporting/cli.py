@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from academy.reporting.headcount import MAX_YEAR, MIN_YEAR
+from academy.dates import MAX_YEAR, MIN_YEAR
 
 
 @click.command("headcount")

@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from academy.dates import MAX_YEAR, MIN_YEAR
 from academy.forms import choices
-from academy.reporting.headcount import MAX_YEAR, MIN_YEAR, Filters
+from academy.reporting.headcount import Filters
 from academy.reporting.service import MAX_REASON, MAX_TARGET
 
 

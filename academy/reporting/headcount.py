@@ -40,7 +40,6 @@ from academy.progress.models import CompletionRecord
 from academy.reporting import cache
 from academy.reporting.models import ProgrammeYear
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # A trainee without a profile row counts under the profile defaults, so the buckets by kind
 # and region still add up to the total.
 DEFAULT_KIND, DEFAULT_REGION = "professional", "other"

@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from academy.audit.service import record
 from academy.auth.models import User
+from academy.dates import MAX_YEAR, MIN_YEAR
 from academy.errors import Conflict, Invalid
 from academy.extensions import db
-from academy.reporting.headcount import MAX_YEAR, MIN_YEAR, default_period
+from academy.reporting.headcount import default_period
 from academy.reporting.models import ProgrammeYear, TargetChange
 
 MAX_TARGET = 1_000_000

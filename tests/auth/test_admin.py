@@ -44,6 +44,10 @@ def test_manager_creates_a_trainee_and_it_is_audited(client, login_as):
     assert event.actor_id == manager.id
     (invitation,) = [m for m in mail.sent if m["To"] == "new@example.org"]
     assert "/invitation/" in invitation.get_content()
+    user_id = user.id
+    db.session.rollback()  # what the request did not commit is gone, as after a real request
+    invited = db.session.query(AuditEvent).filter_by(action="user.invite").one()
+    assert invited.object_id == str(user_id)
 
 
 def test_manager_cannot_create_an_admin(client, login_as):

@@ -172,3 +172,40 @@ def test_formulas_and_markup_in_cells_are_stored_as_text_and_never_run(client, t
     for row in csv.reader(io.StringIO(exported)):
         for cell in row:
             assert not cell.startswith(("=", "@", "+", "-")), cell
+
+
+@pytest.mark.usefixtures("csrf_on")
+@pytest.mark.parametrize("who", ["another instructor", "trainee", "nobody"])
+def test_an_oversized_upload_from_outside_the_cohort_is_a_plain_413(app, client, who):
+    cohort = make_cohort(instructors=[make_user(["instructor"])])
+    if who != "nobody":
+        sign_in(client, make_user(["instructor"] if who == "another instructor" else ["trainee"]))
+    # CSRF protection reads the body before the view runs, so the size check comes first.
+    response = client.post(
+        f"/cohorts/{cohort.id}/import",
+        data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
+        content_type="multipart/form-data; boundary=zzz",
+    )
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "too large" in html
+    assert cohort.code not in html and 'type="file"' not in html
+
+
+def test_a_nul_character_in_a_csv_is_refused_naming_its_line(client, teacher_and_cohort):
+    _teacher, cohort = teacher_and_cohort
+    before = users()
+    data = HEADER + "a@example.org,A,student,other,,no\nb@example.org,B\x00,student,other,,no\n"
+    response = _upload(client, cohort, data.encode())
+    assert response.status_code == 422
+    assert "Line 3 holds a NUL character" in response.get_data(as_text=True)
+    assert users() == before
+
+
+def test_a_nul_character_in_the_file_name_is_dropped(client, teacher_and_cohort):
+    from academy.cohorts.models import PendingImport
+
+    _teacher, cohort = teacher_and_cohort
+    response = _upload(client, cohort, SIMPLIFIED.encode(), name="class\x00.csv")
+    assert response.status_code == 302
+    assert db.session.scalar(select(PendingImport.filename)) == "class.csv"

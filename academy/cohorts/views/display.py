@@ -18,17 +18,18 @@ from academy.courses.models import Course
 from academy.enrolments.models import STATUSES
 from academy.exports import csv_response, xlsx_response
 from academy.extensions import db
-from academy.forms import choices
+from academy.forms import choices, whole_number
 from academy.partners.models import Partner
 from academy.permissions import current_actor, requires
 from academy.progress.learning import live_lesson_names
+from academy.security import MAX_ID
 
 PER_PAGE = 25
 
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value, MAX_ID)
 
 
 @bp.get("/cohorts")

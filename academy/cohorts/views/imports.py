@@ -20,6 +20,8 @@ from academy.cohorts import bp, imports
 from academy.cohorts.encodings import LABELS, LEGACY
 from academy.cohorts.forms import ConfirmForm, ImportForm
 from academy.cohorts.models import PendingImport
+from academy.cohorts.permissions import can_manage_cohort
+from academy.cohorts.queries import load_cohort
 from academy.cohorts.views.common import managed_cohort
 from academy.errors import Invalid
 from academy.extensions import db, utcnow
@@ -68,7 +70,7 @@ def import_upload(cohort_id: int):
                     key=key,
                     user_id=current_actor().id,
                     cohort_id=cohort.id,
-                    filename=(form.file.data.filename or "upload.csv")[:200],
+                    filename=(form.file.data.filename or "upload.csv").replace("\x00", "")[:200],
                     text=text,
                     encoding=decoded.encoding[:40],
                 )
@@ -96,13 +98,18 @@ def upload_too_large(_error):
         "files and upload them one by one.",
         mb=limit // (1024 * 1024),
     )
-    if request.endpoint != "cohorts.import_upload":
+    cohort = None
+    if request.endpoint == "cohorts.import_upload":
+        cohort = load_cohort(request.view_args["cohort_id"])
+    # Anyone can send a large body (CSRF is checked after reading it): the upload page, and
+    # what it names, only for whoever runs the cohort; a plain 413 for everyone else.
+    if cohort is None or not can_manage_cohort(current_actor(), cohort):
         return render_template("error.html", status=413, message=message), 413
     form = ImportForm(formdata=None)
     form.file.errors = [message]
     return render_template(
         "cohorts/import_upload.html",
-        cohort=managed_cohort(request.view_args["cohort_id"]),
+        cohort=cohort,
         form=form,
         header=",".join(imports.HEADER),
         limit_mb=limit // (1024 * 1024),

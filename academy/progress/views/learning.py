@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from academy.errors import Invalid
 from academy.extensions import db
+from academy.forms import whole_number
 from academy.permissions import current_actor, require, requires
 from academy.progress import bp, queries
 from academy.progress.learning import (
@@ -15,6 +16,7 @@ from academy.progress.learning import (
 from academy.progress.permissions import can_study
 
 MAX_QUESTIONS = 200
+MAX_CHOICE = 99_999
 
 
 @bp.get("/learning")
@@ -46,9 +48,9 @@ def _answers_from_form(quiz: dict) -> dict:
     """Radio values from the form; anything unparsable is left out and reported by the service."""
     answers = {}
     for question in quiz["questions"][:MAX_QUESTIONS]:
-        value = request.form.get(f"q-{question['id']}", "")
-        if value.isdigit() and len(value) < 6:
-            answers[question["id"]] = int(value)
+        choice = whole_number(request.form.get(f"q-{question['id']}", ""), MAX_CHOICE)
+        if choice is not None:
+            answers[question["id"]] = choice
     return answers
 
 
