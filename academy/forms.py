@@ -65,3 +65,12 @@ def whole_number(text: str, largest: int) -> int | None:
         return None
     number = int(text)
     return number if number <= largest else None
+
+
+def flash_errors(form) -> None:
+    """Each field's errors as flashed messages, for a form posted from a page that redirects."""
+    from flask import flash
+
+    for field in form:
+        for message in field.errors:
+            flash(f"{field.label.text}: {message}", "error")

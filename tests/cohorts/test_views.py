@@ -456,3 +456,27 @@ def test_timetable_attendance_schedule_and_calendar_feed(client, app):
 def test_staff_cannot_open_the_trainee_schedule(client, login_as):
     login_as("instructor")
     assert client.get("/schedule").status_code == 403
+
+
+def test_a_refused_withdrawal_or_move_says_why(client):
+    teacher = make_user(["instructor"])
+    course = make_course()
+    cohort, other = (
+        make_cohort(course, instructors=[teacher]),
+        make_cohort(course, instructors=[teacher]),
+    )
+    enrolment = enrol(cohort, make_user())
+    sign_in(client, teacher)
+    base = f"/cohorts/{cohort.id}/trainees/{enrolment.id}"
+    too_long = "x" * 2001
+    for action, data in (
+        ("withdraw", {"reason": too_long}),
+        ("move", {"target": str(other.id), "reason": too_long}),
+    ):
+        page = client.post(f"{base}/{action}", data=data, follow_redirects=True)
+        assert "Reason: Field cannot be longer than 2000 characters." in page.get_data(as_text=True)
+    page = client.post(f"{base}/move", data={"reason": "x"}, follow_redirects=True)
+    assert "Move to cohort: " in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Enrolment, enrolment.id).status == "enrolled"
+    assert db.session.query(Enrolment).count() == 1

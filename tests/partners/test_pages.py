@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from academy import mail
 from academy.audit.models import AuditEvent
 from academy.auth.models import User
 from academy.extensions import db
@@ -56,6 +57,8 @@ def test_manager_adds_a_partner_user_tied_to_the_partner(login_as, client):
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "olga@omega.example"))
     assert user.partner_id == partner.id and user.roles == {"partner"}
+    (invitation,) = [m for m in mail.sent if m["To"] == "olga@omega.example"]
+    assert "/invitation/" in invitation.get_content()
     again = client.post(
         f"/partners/{partner.id}/users/new", data={"name": "Olga", "email": "olga@omega.example"}
     )

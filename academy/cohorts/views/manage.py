@@ -16,7 +16,7 @@ from academy.cohorts.views.common import managed_cohort, trainee_in
 from academy.courses.models import Course
 from academy.enrolments import service as enrolments
 from academy.extensions import db
-from academy.forms import carry_out, choices
+from academy.forms import carry_out, choices, flash_errors
 from academy.partners.models import Partner
 from academy.permissions import current_actor, require, requires
 from academy.progress.service import record_manual_completion
@@ -127,6 +127,8 @@ def withdraw(cohort_id: int, enrolment_id: int):
         enrolments.withdraw(current_actor(), enrolment, (form.reason.data or "").strip())
         db.session.commit()
         flash(_("%(name)s has been withdrawn.", name=person.name), "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment.id))
 
 
@@ -139,7 +141,7 @@ def move(cohort_id: int, enrolment_id: int):
     enrolment, person = trainee_in(cohort, enrolment_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        flash(_("Choose the cohort to move to."), "error")
+        flash_errors(form)
         return redirect(url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment_id))
     target = load_cohort(form.target.data)
     require(target is not None and can_manage_cohort(actor, target))
@@ -168,9 +170,7 @@ def record_completion(cohort_id: int, enrolment_id: int):
     form = CompletionForm()
     back = url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment.id)
     if not form.validate_on_submit():
-        for field in form:
-            for message in field.errors:
-                flash(f"{field.label.text}: {message}", "error")
+        flash_errors(form)
         return redirect(back)
     record = record_manual_completion(
         current_actor(),

@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from academy.auth.onboarding import invite
 from academy.extensions import db
 from academy.forms import carry_out
 from academy.partners import bp, queries, service
@@ -97,7 +98,13 @@ def new_user(partner_id: int):
             ),
         )
         if created.ok:
-            flash(_("Partner user created."), "success")
+            # As for staff-made accounts: without the link the person could never sign in.
+            invite(created.value)
+            db.session.commit()  # the invitation's audit event
+            flash(
+                _("Created %(email)s and emailed an invitation.", email=created.value.email),
+                "success",
+            )
             return redirect(url_for("partners.detail", partner_id=partner.id))
     status = 422 if form.errors else 200
     return render_template("partners/user_form.html", form=form, partner=partner), status
