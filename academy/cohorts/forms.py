@@ -53,6 +53,12 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (kept with the record)"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
 class MoveForm(FlaskForm):
     # The view checks the chosen cohort against what the person may run.
     target = SelectField(

@@ -15,7 +15,7 @@ from academy.cohorts.permissions import visible_cohorts
 from academy.courses.models import Course
 from academy.enrolments.models import SEATED, Enrolment, EnrolmentEvent
 from academy.extensions import db
-from academy.progress.models import LessonProgress
+from academy.progress.models import CompletionRecord, LessonProgress
 
 
 def _count(*conditions):
@@ -115,6 +115,19 @@ def trainee_history(enrolment_id: int) -> list[tuple[EnrolmentEvent, str | None]
             .outerjoin(actor, actor.id == EnrolmentEvent.actor_id)
             .where(EnrolmentEvent.enrolment_id == enrolment_id)
             .order_by(EnrolmentEvent.id)
+        )
+    )
+
+
+def trainee_completions(user_id: int, course_id: int) -> list[tuple[CompletionRecord, str | None]]:
+    """The person's completion records of the course, revoked ones too, with who revoked them."""
+    revoker = aliased(User)
+    return list(
+        db.session.execute(
+            select(CompletionRecord, revoker.name)
+            .outerjoin(revoker, revoker.id == CompletionRecord.revoked_by_id)
+            .where(CompletionRecord.user_id == user_id, CompletionRecord.course_id == course_id)
+            .order_by(CompletionRecord.id)
         )
     )
 

@@ -480,3 +480,46 @@ def test_a_refused_withdrawal_or_move_says_why(client):
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == "enrolled"
     assert db.session.query(Enrolment).count() == 1
+
+
+def test_a_manager_revokes_a_completion_from_the_trainee_page(client):
+    from academy.progress.service import record_manual_completion
+
+    manager, teacher = make_user(["manager"]), make_user(["instructor"])
+    course = make_course()
+    cohort = make_cohort(course, instructors=[teacher])
+    trainee, classmate = make_user(), make_user()
+    enrolment = enrol(cohort, trainee)
+    enrol(cohort, classmate)
+    record = record_manual_completion(
+        manager, trainee, course, completed_on=date.today(), reason="Oral exam", cohort=cohort
+    )
+    db.session.commit()
+    theirs = complete(classmate, course, date.today(), cohort=cohort)
+    page_url = f"/cohorts/{cohort.id}/trainees/{enrolment.id}"
+    url = f"{page_url}/completions/{record.id}/revoke"
+
+    sign_in(client, teacher)  # runs the cohort, but only managers revoke
+    page = client.get(page_url).get_data(as_text=True)
+    assert record.certificate_code in page and "Revoke certificate" not in page
+    assert client.post(url, data={"revoke-reason": "x"}).status_code == 403
+
+    sign_in(client, manager)
+    assert "Revoke certificate" in client.get(page_url).get_data(as_text=True)
+    other = f"{page_url}/completions/{theirs.id}/revoke"  # the classmate's, via this page
+    assert client.post(other, data={"revoke-reason": "x"}).status_code == 404
+    assert client.post(url, data={"revoke-reason": " "}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CompletionRecord, record.id).revoked_at is None
+
+    reason = "Recorded for the wrong person"
+    page = client.post(url, data={"revoke-reason": reason}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert f"Certificate {record.certificate_code} revoked." in html and reason in html
+    db.session.expire_all()
+    revoked = db.session.get(CompletionRecord, record.id)
+    assert revoked.revoke_reason == reason and revoked.revoked_by_id == manager.id
+    assert db.session.get(Enrolment, enrolment.id).status == "enrolled"
+    assert db.session.query(CompletionRecord).count() == 2  # kept, never deleted
+    again = client.post(url, data={"revoke-reason": "again"}, follow_redirects=True)
+    assert "already revoked" in again.get_data(as_text=True)

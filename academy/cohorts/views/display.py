@@ -11,7 +11,7 @@ from sqlalchemy import select
 from academy.cohorts import bp, queries
 from academy.cohorts import roster as rosters
 from academy.cohorts.export import matrix_table
-from academy.cohorts.forms import CompletionForm, MoveForm, WithdrawForm
+from academy.cohorts.forms import CompletionForm, MoveForm, RevokeForm, WithdrawForm
 from academy.cohorts.permissions import manages_all
 from academy.cohorts.views.common import managed_cohort, trainee_in
 from academy.courses.models import Course
@@ -20,7 +20,7 @@ from academy.exports import csv_response, xlsx_response
 from academy.extensions import db
 from academy.forms import choices, whole_number
 from academy.partners.models import Partner
-from academy.permissions import current_actor, requires
+from academy.permissions import allowed, current_actor, requires
 from academy.progress.learning import live_lesson_names
 from academy.security import MAX_ID
 
@@ -142,9 +142,13 @@ def trainee(cohort_id: int, enrolment_id: int):
         lessons=live_lesson_names(cohort.course_id),
         progress=queries.trainee_progress(enrolment.id),
         history=queries.trainee_history(enrolment.id),
+        completions=queries.trainee_completions(person.id, cohort.course_id),
         attendance=queries.session_attendance(cohort.id, enrolment.id),
         withdraw_form=WithdrawForm(),
         move_form=move,
         completion_form=completion,
         can_complete=current_actor().has_role("instructor", "manager"),
+        revoke_form=RevokeForm(prefix="revoke")
+        if allowed(current_actor(), "completion.revoke")
+        else None,
     )

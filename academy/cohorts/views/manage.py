@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from academy.auth.models import User, UserRole
 from academy.cohorts import bp, service
-from academy.cohorts.forms import CohortForm, CompletionForm, MoveForm, WithdrawForm
+from academy.cohorts.forms import CohortForm, CompletionForm, MoveForm, RevokeForm, WithdrawForm
 from academy.cohorts.permissions import can_manage_cohort
 from academy.cohorts.queries import load_cohort
 from academy.cohorts.views.common import managed_cohort, trainee_in
@@ -19,7 +19,9 @@ from academy.extensions import db
 from academy.forms import carry_out, choices, flash_errors
 from academy.partners.models import Partner
 from academy.permissions import current_actor, require, requires
+from academy.progress.models import CompletionRecord
 from academy.progress.service import record_manual_completion
+from academy.progress.service import revoke_completion as revoke
 from academy.templating import label
 
 # Form field names differ from the API's in places; service errors name the API's.
@@ -183,4 +185,28 @@ def record_completion(cohort_id: int, enrolment_id: int):
     )
     db.session.commit()
     flash(_("Completion recorded: certificate %(code)s.", code=record.certificate_code), "success")
+    return redirect(back)
+
+
+@bp.post(
+    "/cohorts/<int:cohort_id>/trainees/<int:enrolment_id>/completions/<int:completion_id>/revoke"
+)
+@requires("completion.revoke")
+def revoke_completion(cohort_id: int, enrolment_id: int, completion_id: int):
+    """Revoke a mistaken completion record: it stays on file, marked revoked with the reason."""
+    cohort = managed_cohort(cohort_id)
+    enrolment, person = trainee_in(cohort, enrolment_id)
+    record = db.session.get(CompletionRecord, completion_id)
+    # Only this person's record of this cohort's course, whatever id is typed into the URL.
+    require(
+        record is not None and record.user_id == person.id and record.course_id == cohort.course_id
+    )
+    form = RevokeForm(prefix="revoke")
+    back = url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment.id)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(back)
+    done = carry_out(form, lambda: revoke(current_actor(), record, form.reason.data))
+    if done.ok:
+        flash(_("Certificate %(code)s revoked.", code=record.certificate_code), "success")
     return redirect(back)
