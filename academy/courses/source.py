@@ -24,6 +24,10 @@ COURSE_KEYS = {"title", "track", "level", "hours", "language", "summary", "min_a
 LESSON_KEYS = {"title", "required", "quiz"}
 QUIZ_KEYS = {"pass_mark", "questions"}
 QUESTION_KEYS = {"id", "prompt", "choices", "answer"}
+SLUG_LIMIT = 100  # the slug columns' length
+# A megabyte of Markdown is a book, not a lesson; past that, a file is most likely a mistake
+# (an export pasted in, a binary renamed) and would hold up the sync rendering it.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -70,25 +74,45 @@ class CourseSource:
     lessons: list[LessonSource] = field(default_factory=list)
 
 
+def _read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """The file's bytes; None, with the problem noted, if it is no file, unreadable or too big."""
+    try:
+        if not path.is_file():  # also a symbolic link to nowhere, or in a loop
+            problems.append(Problem(path, 1, "not a readable file"))
+            return None
+        if path.stat().st_size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 1024
+            problems.append(Problem(path, 1, f"larger than {limit} KB: split it into lessons"))
+            return None
+        return path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(path, 1, f"cannot be read: {error.strerror or error}"))
+        return None
+
+
 class _File:
     """One Markdown file: its front matter, the line of each key, and the body."""
 
-    def __init__(self, path: Path, problems: list[Problem]):
+    def __init__(self, path: Path, data: bytes, problems: list[Problem]):
         self.path = path
         self.problems = problems
         self.meta: dict = {}
         self.node = None
         self.body = ""
-        self.ok = self._read()
+        self.ok = self._read(data)
 
     def fail(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
 
-    def _read(self) -> bool:
+    def _read(self, data: bytes) -> bool:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            self.fail(1, f"not UTF-8 text ({error.reason})")
+            line = data.count(b"\n", 0, error.start) + 1
+            self.fail(line, f"not UTF-8 text ({error.reason})")
+            return False
+        if "\x00" in text:
+            self.fail(text.count("\n", 0, text.index("\x00")) + 1, "holds a NUL character")
             return False
         text = text.removeprefix("\ufeff").replace("\r\n", "\n")
         lines = text.split("\n")
@@ -104,9 +128,17 @@ class _File:
         try:
             self.node = yaml.compose(front, Loader=yaml.SafeLoader)
             meta = yaml.safe_load(front)
+        except RecursionError:
+            self.fail(2, "invalid YAML front matter: nested too deeply")
+            return False
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for '---'
+            if mark is not None:
+                line = mark.line + 2  # +1 for 1-based, +1 for '---'
+            elif isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow
+                line = front.count("\n", 0, error.position) + 2
+            else:
+                line = 1
             problem = getattr(error, "problem", None) or str(error)
             self.fail(line, f"invalid YAML front matter: {problem}")
             return False
@@ -219,8 +251,10 @@ def _quiz(file: _File, quiz) -> dict | None:
     return {"pass_mark": pass_mark, "questions": clean}
 
 
-def _lesson(path: Path, position: int, slug: str, problems: list[Problem]) -> LessonSource | None:
-    file = _File(path, problems)
+def _lesson(
+    path: Path, data: bytes, position: int, slug: str, problems: list[Problem]
+) -> LessonSource | None:
+    file = _File(path, data, problems)
     if not file.ok:
         return None
     before = len(problems)
@@ -254,14 +288,17 @@ def _course_meta(file: _File) -> dict | None:
 def read_course(folder: Path, problems: list[Problem]) -> CourseSource | None:
     """Parse one course folder, appending any problems; None when it has some."""
     before = len(problems)
-    if not SLUG.match(folder.name) or len(folder.name) > 100:
+    if not SLUG.match(folder.name) or len(folder.name) > SLUG_LIMIT:
         problems.append(Problem(folder, 1, "a course folder is named by its slug: a-z, 0-9, '-'"))
     course_file = folder / "course.md"
-    if not course_file.is_file():
+    if not course_file.exists():
         problems.append(Problem(course_file, 1, "course.md is missing"))
         return None
+    course_data = _read_bytes(course_file, problems)
+    if course_data is None:
+        return None
     digest = hashlib.sha256(RENDER_VERSION.encode())
-    file = _File(course_file, problems)
+    file = _File(course_file, course_data, problems)
     meta = _course_meta(file) if file.ok else None
     lessons, numbers, slugs = [], {}, {}
     for path in sorted(folder.iterdir()):
@@ -279,16 +316,21 @@ def read_course(folder: Path, problems: list[Problem]) -> CourseSource | None:
                                              f"(also {numbers[number].name})"))  # fmt: skip
         if slug in slugs:
             problems.append(Problem(path, 1, f"duplicate lesson slug {slug!r}"))
+        if len(slug) > SLUG_LIMIT:
+            problems.append(Problem(path, 1, f"lesson slug longer than {SLUG_LIMIT} characters"))
         numbers[number], slugs[slug] = path, path
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        lesson = _lesson(path, number, slug, problems)
+        data = _read_bytes(path, problems)
+        if data is None:
+            continue
+        digest.update(path.name.encode() + b"\0" + data + b"\0")
+        lesson = _lesson(path, data, number, slug, problems)
         if lesson is not None:
             lessons.append(lesson)
     if not numbers and meta is not None:
         problems.append(Problem(course_file, 1, "a course needs at least one lesson file"))
     if len(problems) > before or meta is None:
         return None
-    digest.update(course_file.read_bytes())
+    digest.update(course_data)
     return CourseSource(
         slug=folder.name,
         path=folder,

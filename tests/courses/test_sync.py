@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from academy.courses import source
 from academy.courses.models import Course, Lesson, Track
 from academy.courses.sync import FormatError, sync_courses
 from academy.courses.tracks import TRACKS
@@ -93,9 +94,50 @@ def _missing_front_matter(folder):
     (folder / "02-practice.md").write_text("# No front matter\n")
 
 
+def _symlink_loop(folder):
+    (folder / "04-loop.md").symlink_to(folder / "04-loop.md")
+
+
+def _directory_named_like_a_lesson(folder):
+    (folder / "04-folder.md").mkdir()
+
+
+def _too_large(folder):
+    with (folder / "02-practice.md").open("a") as lesson:
+        lesson.write("word " * (source.MAX_FILE_BYTES // 5 + 1))
+
+
+def _nested_too_deeply(folder):
+    _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nx: " + "[" * 5000)
+
+
+def _long_lesson_slug(folder):
+    (folder / "02-practice.md").rename(folder / f"02-{'a' * 101}.md")
+
+
+def _not_utf8_on_line_four(folder):
+    (folder / "02-practice.md").write_bytes(b"---\ntitle: Practice\n---\nCaf\xe9\n")
+
+
+def _nul_on_line_four(folder):
+    (folder / "02-practice.md").write_bytes(b"---\ntitle: Practice\n---\nA\x00B\n")
+
+
+def _control_character_in_front_matter(folder):
+    _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nnote: \x07")
+
+
 @pytest.mark.parametrize(
     ("breakage", "file", "line", "words"),
     [
+        (_symlink_loop, "04-loop.md", 1, "not a readable file"),
+        (_directory_named_like_a_lesson, "04-folder.md", 1, "not a readable file"),
+        (_too_large, "02-practice.md", 1, "larger than 1024 KB"),
+        (_nested_too_deeply, "02-practice.md", 2, "nested too deeply"),
+        (_long_lesson_slug, f"02-{'a' * 101}.md", 1, "lesson slug longer than 100"),
+        (_not_utf8_on_line_four, "02-practice.md", 4, "not UTF-8"),
+        (_nul_on_line_four, "02-practice.md", 4, "NUL character"),
+        (_control_character_in_front_matter, "02-practice.md", 3, "invalid YAML"),
         (_bad_yaml, "01-intro.md", 2, "invalid YAML"),
         (_unknown_track, "course.md", 3, "unknown track 'astrology'"),
         (_unknown_level, "course.md", 4, "unknown level 'wizard'"),
