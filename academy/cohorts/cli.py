@@ -10,6 +10,7 @@ from academy.cohorts import imports
 from academy.cohorts.models import Cohort
 from academy.errors import DomainError
 from academy.extensions import db
+from academy.security import MAX_ID
 
 MAX_ERRORS_SHOWN = 200
 
@@ -28,17 +29,23 @@ def _report(plan: imports.ImportPlan) -> None:
         click.echo(f"already in cohort:   {len(plan.already_in)}")
 
 
-def _fail_rows(errors: list[tuple[int, str]]) -> None:
+def _fail_rows(plan: imports.ImportPlan) -> None:
+    errors = plan.errors
     for number, reason in errors[:MAX_ERRORS_SHOWN]:
         click.echo(f"Row {number}: {reason}", err=True)
     if len(errors) > MAX_ERRORS_SHOWN:
-        click.echo(f"... and {len(errors) - MAX_ERRORS_SHOWN} more bad rows.", err=True)
-    raise click.ClickException(f"{len(errors)} bad row(s); nothing was imported.")
+        click.echo(f"... and {len(errors) - MAX_ERRORS_SHOWN} more problems.", err=True)
+    raise click.ClickException(f"{plan.bad_rows} bad row(s); nothing was imported.")
 
 
 @import_group.command("trainees")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--cohort", "cohort_id", type=int, help="Enrol everyone in this cohort.")
+@click.option(
+    "--cohort",
+    "cohort_id",
+    type=click.IntRange(1, MAX_ID),
+    help="Enrol everyone in this cohort.",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
 def import_trainees(file: str, cohort_id: int | None, dry_run: bool):
     """Create trainees from a CSV (email,name,kind,region,organisation,consent_share), all or
@@ -60,7 +67,7 @@ def import_trainees(file: str, cohort_id: int | None, dry_run: bool):
             plan = imports.plan(text, cohort)
             db.session.rollback()
             if plan.errors:
-                _fail_rows(plan.errors)
+                _fail_rows(plan)
             _report(plan)
             click.echo("Dry run: nothing was changed.")
             return

@@ -138,7 +138,7 @@ def parse(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
         except StopIteration:
             break
         except csv.Error as error:
-            errors.append((reader.line_num, str(error)))
+            errors.append((number + 1, str(error)))  # the record's number, not the line's
             break
         number += 1
         if not any(c.strip() for c in cells):

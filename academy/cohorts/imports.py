@@ -62,6 +62,15 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def bad_rows(self) -> int:
+        """Rows with at least one problem (a row can have several)."""
+        return len({number for number, _reason in self.errors})
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.rows) + self.bad_rows
+
 
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
@@ -142,13 +151,13 @@ def apply(
         )
         enrolments.promote_waitlist(actor, cohort.id)
     result = plan(text, cohort)
-    say(f"Checked {len(result.rows) + len(result.errors)} rows.")
+    say(f"Checked {result.rows_read} rows.")
     if result.errors:
         raise Invalid(
             ngettext(
                 "%(num)d row is not valid; nothing was imported.",
                 "%(num)d rows are not valid; nothing was imported.",
-                len(result.errors),
+                result.bad_rows,
             ),
             {
                 "rows": [

@@ -307,3 +307,38 @@ def test_instructor_cannot_import_into_a_cohort_they_do_not_teach(client):
     other = make_cohort()
     sign_in(client, teacher)
     assert client.get(f"/cohorts/{other.id}/import").status_code == 404
+
+
+def test_a_row_with_several_problems_counts_once_and_a_broken_record_is_named_by_number(
+    app, tmp_path
+):
+    text = csv_text(
+        'an@example.org,"Ann\nLee",student,other,,no',  # row 2, over two lines
+        "",  # row 3, blank
+        "bad,,astronaut,moon,,maybe",  # row 4: five problems
+        "ok@example.org,Ok,student,other," + "x" * 140_000 + ",no",  # row 5: too long for csv
+    )
+    plan = imports.plan(text, None)
+    assert {number for number, _reason in plan.errors} == {4, 5}
+    assert len(plan.errors) == 6 and plan.bad_rows == 2 and plan.rows_read == 3
+    assert any(number == 5 and "field larger" in reason for number, reason in plan.errors)
+
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["academy", "import", "trainees", str(path)])
+    assert result.exit_code != 0
+    assert "2 rows are not valid; nothing was imported." in result.output
+    assert count(User) == 0
+
+
+def test_cli_refuses_a_cohort_id_past_the_range(app, tmp_path):
+    path = tmp_path / "good.csv"
+    path.write_text(csv_text("an@example.org,Ann,student,other,,no"), encoding="utf-8")
+    runner = app.test_cli_runner()
+    for cohort_id in ("99999999999999999999", "2147483648", "0"):
+        result = runner.invoke(
+            args=["academy", "import", "trainees", str(path), "--cohort", cohort_id]
+        )
+        assert result.exit_code == 2, result.output
+        assert "--cohort" in result.output and "Traceback" not in result.output
+    assert count(User) == 0
