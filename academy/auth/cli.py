@@ -16,6 +16,11 @@ def fail(error: DomainError) -> None:
     raise click.ClickException(f"{error.message} {details}".strip())
 
 
+def read_password(stream) -> str:
+    """The first line, without its line ending whichever system wrote it ("\r\n" on Windows)."""
+    return stream.readline().rstrip("\r\n")
+
+
 @click.group("user")
 def user_group():
     """Manage accounts."""
@@ -29,7 +34,7 @@ def user_group():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email, name, roles, partner_id, password_stdin):
     """Create a user with one or more roles (repeat --role)."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = read_password(sys.stdin) if password_stdin else None
     try:
         user = service.create_user(
             None,
@@ -58,6 +63,9 @@ def create_token(email, name):
     user = service.find_user(email)
     if user is None:
         raise click.ClickException(f"No user with email {email}.")
+    if not user.is_active_account:
+        # The API refuses a deactivated account's tokens: printing one would only mislead.
+        raise click.ClickException(f"{email} is deactivated: its tokens would be refused.")
     token = service.create_token(None, user, name)
     db.session.commit()
     click.echo(token)

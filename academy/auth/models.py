@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,9 @@ ROLES = ("trainee", "instructor", "manager", "partner", "admin")
 STAFF_ROLES = frozenset({"instructor", "manager", "admin"})
 KINDS = ("professional", "student")
 REGIONS = ("shenzhen", "hong_kong", "other")
+# One @, a dot in the domain, no spaces or list separators: enough to catch a typo or a
+# pasted name; whether the address exists is for the confirmation email to find out.
+EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from academy.audit.service import record
 from academy.auth.models import (
+    EMAIL,
     KINDS,
     REGIONS,
     ROLES,
@@ -81,7 +82,7 @@ def create_user(
     fields: dict[str, list[str]] = {}
     email = (email or "").strip().lower()
     name = (name or "").strip()
-    if "@" not in email or len(email) > 254:
+    if not EMAIL.match(email) or len(email) > 254:
         fields["email"] = [_("Enter a valid email address.")]
     if not name or len(name) > 120:
         fields["name"] = [_("Enter a name of 1 to 120 characters.")]

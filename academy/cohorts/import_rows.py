@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from academy.auth.models import KINDS, REGIONS
+from academy.auth.models import EMAIL, KINDS, REGIONS
 from academy.cohorts.encodings import Decoded, ImportFileError, read_text
 
 HEADER = ("email", "name", "kind", "region", "organisation", "consent_share")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
-EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 
 
 @dataclass

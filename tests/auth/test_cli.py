@@ -1,3 +1,6 @@
+import io
+
+from academy.auth.cli import read_password
 from academy.auth.models import User
 from academy.extensions import db
 
@@ -51,6 +54,11 @@ def test_user_create_refuses_bad_input_and_changes_nothing(app):
         args=["academy", "user", "create", "b@example.org", "--name", "B", "--role", "wizard"]
     )
     assert bad_role.exit_code != 0
+    for email in ("not an email@", "@", "a@b", "a@@b.org", "a@b.org,c@d.org"):
+        bad_email = runner.invoke(
+            args=["academy", "user", "create", email, "--name", "E", "--role", "trainee"]
+        )
+        assert bad_email.exit_code != 0 and "valid email" in bad_email.output, email
     assert db.session.query(User).count() == 0
 
 
@@ -65,3 +73,20 @@ def test_token_create_prints_a_working_token(app, api):
     assert api(token=token).get("/api/v1/me").json["email"] == "m@example.org"
     missing = runner.invoke(args=["academy", "token", "create", "nobody@example.org"])
     assert missing.exit_code != 0
+
+
+def test_a_password_piped_from_windows_loses_its_line_ending():
+    # The test runner's stdin turns "\r\n" into "\n"; a real pipe does not.
+    assert read_password(io.StringIO("a long secret\r\nrest", newline="")) == "a long secret"
+    assert read_password(io.StringIO("a long secret\n", newline="")) == "a long secret"
+
+
+def test_token_create_refuses_a_deactivated_account(app):
+    from academy.auth.models import ApiToken
+    from tests.factories import make_user
+
+    make_user(["manager"], email="gone@example.org").is_active_account = False
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["academy", "token", "create", "gone@example.org"])
+    assert result.exit_code != 0 and "deactivated" in result.output
+    assert db.session.query(ApiToken).count() == 0
