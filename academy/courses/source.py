@@ -304,7 +304,7 @@ def read_course(folder: Path, problems: list[Problem]) -> CourseSource | None:
     for path in sorted(folder.iterdir()):
         if path.name == "course.md" or path.name.startswith("."):
             continue
-        if path.suffix != ".md":
+        if path.suffix.lower() != ".md":
             continue  # images and other assets may sit beside the lessons
         match = LESSON_FILE.match(path.name)
         if not match:
@@ -346,13 +346,18 @@ def read_catalogue(root: Path) -> list[CourseSource]:
     root = Path(root)
     if not root.is_dir():
         raise FormatError([Problem(root, 1, "no such folder")])
+    problems: list[Problem] = []
     if (root / "course.md").is_file():
         folders = [root]
     else:
-        folders = [
-            p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))
+        entries = [p for p in sorted(root.iterdir()) if not p.name.startswith((".", "_"))]
+        folders = [p for p in entries if p.is_dir()]
+        # A course folder behind a broken link would otherwise be left out without a word.
+        problems += [
+            Problem(p, 1, "a symbolic link to nothing (or in a loop)")
+            for p in entries
+            if p.is_symlink() and not p.exists()
         ]
-    problems: list[Problem] = []
     courses = [c for folder in folders if (c := read_course(folder, problems)) is not None]
     if problems:
         raise FormatError(problems)

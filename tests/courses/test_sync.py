@@ -98,6 +98,10 @@ def _symlink_loop(folder):
     (folder / "04-loop.md").symlink_to(folder / "04-loop.md")
 
 
+def _upper_case_suffix(folder):
+    (folder / "02-practice.md").rename(folder / "02-practice.MD")
+
+
 def _directory_named_like_a_lesson(folder):
     (folder / "04-folder.md").mkdir()
 
@@ -132,6 +136,7 @@ def _control_character_in_front_matter(folder):
     [
         (_symlink_loop, "04-loop.md", 1, "not a readable file"),
         (_directory_named_like_a_lesson, "04-folder.md", 1, "not a readable file"),
+        (_upper_case_suffix, "02-practice.MD", 1, "bad lesson file name"),
         (_too_large, "02-practice.md", 1, "larger than 1024 KB"),
         (_nested_too_deeply, "02-practice.md", 2, "nested too deeply"),
         (_long_lesson_slug, f"02-{'a' * 101}.md", 1, "lesson slug longer than 100"),
@@ -269,4 +274,11 @@ def test_min_attendance_is_read_and_bounded(tmp_path):
     assert db.session.scalar(select(Course.min_attendance)) == 80
     _replace(folder / "course.md", "min_attendance: 80", "min_attendance: 180")
     with pytest.raises(FormatError, match=r"course.md:7: 'min_attendance'"):
+        sync_courses(tmp_path)
+
+
+def test_a_course_folder_behind_a_broken_link_is_refused(tmp_path):
+    write_course(tmp_path)
+    (tmp_path / "lost-course").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(FormatError, match=r"lost-course:1: a symbolic link to nothing"):
         sync_courses(tmp_path)
