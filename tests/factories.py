@@ -11,6 +11,7 @@ from academy.auth import service as auth
 from academy.auth.models import TraineeProfile, User, UserRole
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course, Lesson, Track
+from academy.dates import local_today
 from academy.extensions import db
 from academy.partners.models import Partner
 
@@ -128,7 +129,7 @@ def make_cohort(
 ) -> Cohort:
     n = next(_seq)
     course = course or make_course()
-    start_on = start_on or date.today() - timedelta(days=7)
+    start_on = start_on or local_today() - timedelta(days=7)
     cohort = Cohort(
         code=f"C{n:04d}",
         name=f"Cohort {n}",

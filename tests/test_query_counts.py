@@ -6,13 +6,16 @@ both times: the growth itself changes the data versions).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from academy.courses.models import Lesson
+from academy.dates import local_today
 from academy.extensions import db, utcnow
 from academy.progress.models import LessonProgress
+from config import Config
 from tests.factories import (
     complete,
     enrol,
@@ -23,7 +26,8 @@ from tests.factories import (
     sign_in,
 )
 
-YEAR = date.today().year
+# The academy's year, as local_today() gives it inside the app.
+YEAR = datetime.now(ZoneInfo(Config.BABEL_DEFAULT_TIMEZONE)).year
 
 
 def _done(enrolment, lesson_ids) -> None:
@@ -82,7 +86,7 @@ def test_the_roster_api_and_its_csv(api, count_queries):
         for _ in range(n):
             person = make_user()
             _done(enrol(cohort, person), ids[:2])
-            complete(person, course, date.today(), cohort=cohort)
+            complete(person, course, local_today(), cohort=cohort)
 
     grow(1)
     json_few = _count(count_queries, lambda: caller.get(url))

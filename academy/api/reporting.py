@@ -1,12 +1,10 @@
 """JSON API v1: reporting — GET /headcount."""
 
-from datetime import date
-
 from marshmallow import Schema, fields, validate
 
 from academy.api.parsing import Blueprint
 from academy.database import reads_replica
-from academy.dates import MAX_YEAR, MIN_YEAR
+from academy.dates import MAX_YEAR, MIN_YEAR, local_today
 from academy.permissions import requires
 from academy.reporting import queries
 from academy.reporting.headcount import period_for
@@ -52,7 +50,7 @@ class HeadcountSchema(Schema):
 
 def headcount_object(year: int) -> dict:
     """The answer for a year; the CLI prints exactly this too."""
-    return HeadcountSchema().dump(queries.headline(period_for(year), date.today()))
+    return HeadcountSchema().dump(queries.headline(period_for(year), local_today()))
 
 
 @blp.route("/headcount")
@@ -62,4 +60,4 @@ def headcount_object(year: int) -> dict:
 @reads_replica
 def headcount(args):
     """The year's headcount against its target: trained, pace, forecast and breakdowns."""
-    return queries.headline(period_for(args["year"]), date.today())
+    return queries.headline(period_for(args["year"]), local_today())

@@ -13,6 +13,7 @@ from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
 from academy.cohorts.permissions import visible_cohorts
 from academy.courses.models import Course
+from academy.dates import local_today
 from academy.enrolments.models import SEATED, Enrolment, EnrolmentEvent
 from academy.extensions import db
 from academy.progress.models import CompletionRecord, LessonProgress
@@ -217,6 +218,6 @@ def move_targets(cohort: Cohort, user: User) -> list[Cohort]:
     query = visible_cohorts(user).where(
         Cohort.course_id == cohort.course_id,
         Cohort.id != cohort.id,
-        or_(Cohort.end_on >= date.today()),
+        or_(Cohort.end_on >= local_today()),
     )
     return list(db.session.scalars(query.order_by(Cohort.start_on)))

@@ -18,6 +18,7 @@ from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
 from academy.courses.models import Lesson
 from academy.database import prepared
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment
 from academy.extensions import db, utcnow
 from academy.progress.learning import live_lesson_names
@@ -84,7 +85,7 @@ def elapsed_share(cohort: Cohort, today: date) -> float:
 
 def roster(cohort: Cohort, *, today: date | None = None) -> Roster:
     """The cohort's matrix, everyone in it (filter_roster() picks and orders the rows)."""
-    today = today or date.today()
+    today = today or local_today()
     lessons = live_lesson_names(cohort.course_id)
     order = [lesson.id for lesson in lessons]
     live = set(order)

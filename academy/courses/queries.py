@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from academy.dates import local_today
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course, Lesson, Track
@@ -43,7 +44,7 @@ def _live_lessons():
 
 def joinable_cohorts(today: date | None = None):
     """Cohorts a trainee could still ask to join: not ended, not staff-only."""
-    today = today or date.today()
+    today = today or local_today()
     return (Cohort.end_on >= today) & (Cohort.policy != "staff")
 
 
@@ -139,7 +140,7 @@ def course_page(slug: str, viewer: User | None) -> CoursePage | None:
     )
     if course is None:
         return None
-    today = date.today()
+    today = local_today()
     cohorts = list(
         db.session.scalars(
             select(Cohort)

@@ -11,6 +11,7 @@ from academy.auth import service as auth
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course, Lesson
+from academy.dates import local_today
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment
 from academy.extensions import db, utcnow
@@ -47,7 +48,7 @@ def is_loaded() -> bool:
 
 def load_demo(today: date | None = None) -> dict:
     """Create the demo academy; assumes courses are synced. Flushes; the caller commits."""
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(2019)
     courses = {c.slug: c for c in db.session.scalars(select(Course).order_by(Course.id))}
     if not courses:

@@ -14,11 +14,13 @@ from sqlalchemy import Date, DateTime, TypeDecorator, func, select, text
 from academy.auth.models import TraineeProfile, User, UserRole
 from academy.cohorts.models import Cohort, cohort_instructors
 from academy.courses.models import Course, Lesson
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment, EnrolmentEvent
 from academy.extensions import db
 from academy.partners.models import Partner
 from academy.progress.certificates import new_code
 from academy.progress.models import CompletionRecord, LessonProgress
+from academy.reporting import cache
 
 from .people import ORGANISATIONS, person
 
@@ -107,7 +109,7 @@ def generate(n: int, today: date | None = None, seed: int = 7) -> str:
     """Insert the synthetic academy; flushes through bulk statements, the caller commits."""
     if already_generated():
         return "already generated (nothing added)"
-    today = today or date.today()
+    today = today or local_today()
     rng = random.Random(seed)
     ids = _Ids()
     sqlite = db.engine.dialect.name == "sqlite"
@@ -195,6 +197,10 @@ def generate(n: int, today: date | None = None, seed: int = 7) -> str:
     db.session.execute(text("ANALYZE"))
     if sqlite:
         db.session.execute(text(f"PRAGMA cache_size = {int(cache_size)}"))
+    # The rows went in through the driver, past the hooks that mark the report cache's data
+    # as changed: a server already running would go on serving the figures from before.
+    cache.bump(cache.RECORDS)
+    cache.bump(cache.ACTIVITY)
     return (
         f"{n} trainees, {len(cohorts)} cohorts, {len(enrolments)} enrolments, "
         f"{len(progress)} progress rows, {len(completions)} completions"

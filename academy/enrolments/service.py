@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from academy.audit.service import record
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
+from academy.dates import local_today
 from academy.enrolments.models import SEATED, Enrolment, EnrolmentEvent
 from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
@@ -203,7 +204,6 @@ def join(trainee: User, cohort: Cohort, invite_code: str | None = None) -> Enrol
     Staff-only cohorts are filled by staff; a full cohort puts the trainee on its waitlist.
     """
     import hmac
-    from datetime import date
 
     from academy.errors import Forbidden
 
@@ -217,6 +217,6 @@ def join(trainee: User, cohort: Cohort, invite_code: str | None = None) -> Enrol
                 _("That invite code does not open this cohort."),
                 {"invite_code": [_("Check the code you were given.")]},
             )
-    if cohort.end_on < date.today():
+    if cohort.end_on < local_today():
         raise Conflict(_("This cohort has already ended."))
     return enrol(trainee, cohort, trainee, "Joined by the trainee")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import defer
 from academy.auth.models import KINDS, REGIONS, TraineeProfile, User
 from academy.cohorts.models import Cohort
 from academy.courses.models import LEVELS, Course
-from academy.dates import MAX_YEAR, MIN_YEAR
+from academy.dates import MAX_YEAR, MIN_YEAR, local_today
 from academy.errors import Invalid
 from academy.extensions import db
 from academy.forms import whole_number
@@ -85,7 +85,7 @@ def period_from(
         if fields:
             raise Invalid(_("The period is not valid."), fields)
         return ReportPeriod(start, end)
-    year = year if year is not None else (today or date.today()).year
+    year = year if year is not None else (today or local_today()).year
     if not MIN_YEAR <= year <= MAX_YEAR:
         fields["year"] = [_("Choose a year from %(a)s to %(b)s.", a=MIN_YEAR, b=MAX_YEAR)]
     if quarter is not None and quarter not in (1, 2, 3, 4):

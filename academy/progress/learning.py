@@ -10,7 +10,6 @@ completion_records backs the latter in any case).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
@@ -21,6 +20,7 @@ from academy.auth.models import User
 from academy.cohorts.models import Attendance, Cohort, CohortSession
 from academy.courses.models import Course, Lesson
 from academy.database import prepared
+from academy.dates import local_today
 from academy.enrolments.models import SEATED, Enrolment
 from academy.errors import Conflict, Invalid, NotFound
 from academy.extensions import db, utcnow
@@ -192,7 +192,7 @@ def _complete_if_met(actor, enrolment, lessons, progress) -> tuple[CompletionRec
         actor,
         trainee,
         course,
-        completed_on=date.today(),
+        completed_on=local_today(),
         cohort=cohort,
         enrolment=enrolment,
         score=round(sum(scores) / len(scores)) if scores else None,

@@ -12,7 +12,7 @@ from academy.audit.service import record
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course
-from academy.dates import out_of_span
+from academy.dates import local_today, out_of_span
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment
 from academy.errors import Conflict, Invalid
@@ -99,7 +99,7 @@ def record_manual_completion(
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(_("Give a reason for a manual completion."), {"reason": [_("Required.")]})
-    if completed_on > date.today():
+    if completed_on > local_today():
         raise Invalid(
             _("A completion cannot be dated in the future."), {"completed_on": [_("Future.")]}
         )

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import click
 
-from academy.dates import MAX_YEAR, MIN_YEAR
+from academy.dates import MAX_YEAR, MIN_YEAR, local_today
 
 
 @click.command("headcount")
 @click.option(
     "--year",
     type=click.IntRange(MIN_YEAR, MAX_YEAR),
-    default=lambda: date.today().year,
+    default=lambda: local_today().year,
     show_default="this year",
     help="Programme year.",
 )

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from academy.audit.service import record_during_read
 from academy.database import reads_replica
+from academy.dates import local_today
 from academy.errors import Invalid
 from academy.exports import csv_response, pdf_response, xlsx_response
 from academy.extensions import db
@@ -30,7 +31,7 @@ EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 
 
 def today() -> date:
-    return date.today()
+    return local_today()
 
 
 def _parse_filters():

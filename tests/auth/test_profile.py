@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from sqlalchemy import select
 
 from academy.auth.models import ConsentEvent, LoginSession, TraineeProfile, User
+from academy.dates import local_today
 from academy.extensions import db
 from academy.progress.learning import record_progress
 from tests import factories
@@ -98,7 +98,7 @@ def test_download_my_data_holds_everything_about_me_and_nothing_else(client, log
     (completion,) = data["completions"]
     assert (
         completion["course"] == course.slug
-        and completion["completed_on"] == date.today().isoformat()
+        and completion["completed_on"] == local_today().isoformat()
     )
     assert "Someone Else" not in response.get_data(as_text=True)
     assert "password" not in response.get_data(as_text=True)

@@ -1,12 +1,12 @@
 """A partner downloads its report in every format; anyone switches to zh-Hant and back."""
 
 import re
-from datetime import date
 from pathlib import Path
 
 from babel.support import Translations
 
 import academy
+from academy.dates import local_today
 from tests import factories
 from tests.browser.conftest import expect, settle
 
@@ -21,7 +21,7 @@ def test_partner_exports_its_talent_supply_report(open_session):
     cohort = factories.make_cohort(course, sponsor=partner)
     for n in range(6):
         trainee = factories.make_user(name=f"Graduate {n}", consent=n < 2)
-        factories.complete(trainee, course, date.today(), cohort=cohort)
+        factories.complete(trainee, course, local_today(), cohort=cohort)
     factories.make_user(["partner"], email="pat@example.org", partner=partner)
     settle()
 

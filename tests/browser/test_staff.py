@@ -3,8 +3,9 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from academy.dates import local_today
 from tests import factories
 from tests.browser.conftest import PHONE, expect, settle
 
@@ -66,7 +67,7 @@ def test_instructor_enrols_a_class_from_csv_and_exports_the_roster(open_session)
 def test_manager_reads_the_dashboard_and_changes_the_target(open_session):
     manager = factories.make_user(["manager"], email="mandy@example.org")
     course = factories.make_course()
-    today = date.today()
+    today = local_today()
     for n in range(3):
         person = factories.make_user(name=f"Graduate {n}")
         factories.complete(person, course, today - timedelta(days=n))

@@ -4,6 +4,7 @@ import pytest
 
 from academy.audit.models import AuditEvent
 from academy.cohorts.models import Cohort
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment
 from academy.extensions import db
 from academy.progress.models import CompletionRecord
@@ -258,7 +259,7 @@ def test_manual_completion_and_revocation(api):
         "user_id": trainee.id,
         "course": "ai-foundations",
         "cohort_id": cohort.id,
-        "completed_on": (date.today() - timedelta(days=1)).isoformat(),
+        "completed_on": (local_today() - timedelta(days=1)).isoformat(),
         "score": 88,
         "reason": "Completed the offline assessment",
     }
@@ -297,7 +298,7 @@ def test_manual_completion_rules(api):
     base = {
         "user_id": trainee.id,
         "course": "ai-foundations",
-        "completed_on": date.today().isoformat(),
+        "completed_on": local_today().isoformat(),
         "reason": "Assessed",
     }
     caller = api(teacher)
@@ -308,7 +309,7 @@ def test_manual_completion_rules(api):
     assert not_in.status_code == 422
     assert caller.post("/api/v1/completions", json=base).status_code == 422
     assert caller.post("/api/v1/completions", json={**base, "reason": ""}).status_code == 422
-    future = {**base, "completed_on": (date.today() + timedelta(days=3)).isoformat()}
+    future = {**base, "completed_on": (local_today() + timedelta(days=3)).isoformat()}
     assert api(make_user(["manager"])).post("/api/v1/completions", json=future).status_code == 422
     assert api(trainee).post("/api/v1/completions", json=base).status_code == 403
     assert db.session.query(CompletionRecord).count() == 0
@@ -340,7 +341,7 @@ def test_a_manual_completion_needs_a_seat_in_the_cohort(api):
     base = {
         "course": "ai-foundations",
         "cohort_id": cohort.id,
-        "completed_on": date.today().isoformat(),
+        "completed_on": local_today().isoformat(),
         "reason": "Assessed offline",
     }
     for person in (waiting, gone):
@@ -362,7 +363,7 @@ def test_a_manual_completion_is_for_a_trainee(api):
         body = {
             "user_id": make_user(roles).id,
             "course": "ai-foundations",
-            "completed_on": date.today().isoformat(),
+            "completed_on": local_today().isoformat(),
             "reason": "Assessed offline",
         }
         response = api(manager).post("/api/v1/completions", json=body)

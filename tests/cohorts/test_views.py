@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from academy.audit.models import AuditEvent
 from academy.cohorts.models import Attendance, Cohort, CohortSession
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment
 from academy.extensions import db, utcnow
 from academy.progress.models import CompletionRecord, LessonProgress
@@ -71,7 +72,7 @@ def test_instructor_cannot_see_or_change_cohorts_they_do_not_teach(client):
     assert (
         client.post(
             f"{base}/completion",
-            data={"completed_on": date.today().isoformat(), "reason": "x"},
+            data={"completed_on": local_today().isoformat(), "reason": "x"},
         ).status_code
         == 404
     )
@@ -151,8 +152,8 @@ def test_roster_matrix_shows_progress_scores_and_who_is_behind(client):
     cohort = make_cohort(
         course,
         instructors=[teacher],
-        start_on=date.today() - timedelta(days=30),
-        end_on=date.today() + timedelta(days=10),
+        start_on=local_today() - timedelta(days=30),
+        end_on=local_today() + timedelta(days=10),
     )
     ids = lesson_ids(course)
     ahead, behind = make_user(name="Ahead Ann"), make_user(name="Behind Bo")
@@ -338,7 +339,7 @@ def test_instructor_withdraws_and_records_completion_with_reason(client):
     assert client.get(f"{base}/{seated.id}").status_code == 200
 
     no_reason = client.post(
-        f"{base}/{seated.id}/completion", data={"completed_on": date.today().isoformat()}
+        f"{base}/{seated.id}/completion", data={"completed_on": local_today().isoformat()}
     )
     assert no_reason.status_code == 302
     assert db.session.query(CompletionRecord).count() == 0
@@ -350,7 +351,7 @@ def test_instructor_withdraws_and_records_completion_with_reason(client):
 
     done = client.post(
         f"{base}/{waiting.id}/completion",
-        data={"completed_on": date.today().isoformat(), "score": "80", "reason": "Oral exam"},
+        data={"completed_on": local_today().isoformat(), "score": "80", "reason": "Oral exam"},
     )
     assert done.status_code == 302
     record = db.session.scalar(select(CompletionRecord))
@@ -492,10 +493,10 @@ def test_a_manager_revokes_a_completion_from_the_trainee_page(client):
     enrolment = enrol(cohort, trainee)
     enrol(cohort, classmate)
     record = record_manual_completion(
-        manager, trainee, course, completed_on=date.today(), reason="Oral exam", cohort=cohort
+        manager, trainee, course, completed_on=local_today(), reason="Oral exam", cohort=cohort
     )
     db.session.commit()
-    theirs = complete(classmate, course, date.today(), cohort=cohort)
+    theirs = complete(classmate, course, local_today(), cohort=cohort)
     page_url = f"/cohorts/{cohort.id}/trainees/{enrolment.id}"
     url = f"{page_url}/completions/{record.id}/revoke"
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from academy.dates import local_today
 from academy.courses.sync import sync_tracks
 from academy.enrolments.models import Enrolment
 from academy.extensions import db
@@ -82,7 +83,7 @@ def test_the_course_page_shows_lessons_and_cohorts(client):
     open_cohort = factories.make_cohort(course, capacity=3)
     staff_only = factories.make_cohort(course, policy="staff")
     ended = factories.make_cohort(
-        course, start_on=date.today() - timedelta(days=90), end_on=date.today() - timedelta(days=1)
+        course, start_on=local_today() - timedelta(days=90), end_on=local_today() - timedelta(days=1)
     )
     html = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Lesson 1" in html and "Lesson 3" in html and "Quiz" in html

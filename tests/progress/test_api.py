@@ -158,7 +158,7 @@ def test_two_tabs_finishing_the_last_two_lessons_at_once_complete_once(app, api)
 
 def test_certificate_verification_and_revocation(api, client, seat):
     trainee, _enrolment, course = seat
-    record = factories.complete(trainee, course, factories.date.today())
+    record = factories.complete(trainee, course, factories.local_today())
     response = client.get(f"/api/v1/certificates/{record.certificate_code}")
     assert response.status_code == 200
     assert response.json == {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment
 from academy.extensions import db
 from academy.progress.models import CompletionRecord, LessonProgress
@@ -110,12 +110,12 @@ def test_continue_goes_to_the_first_lesson_not_done(client, seat):
 def test_my_learning_query_count_does_not_grow(client, login, count_queries):
     trainee = login(factories.make_user())
     factories.enrol(factories.make_cohort(), trainee)
-    factories.complete(trainee, factories.make_course(), date.today())
+    factories.complete(trainee, factories.make_course(), local_today())
     with count_queries() as one:
         assert client.get("/learning").status_code == 200
     for _ in range(4):
         factories.enrol(factories.make_cohort(), trainee)
-        factories.complete(trainee, factories.make_course(), date.today())
+        factories.complete(trainee, factories.make_course(), local_today())
     factories.enrol(factories.make_cohort(capacity=0), trainee)
     with count_queries() as five:
         html = client.get("/learning").get_data(as_text=True)
@@ -125,7 +125,7 @@ def test_my_learning_query_count_does_not_grow(client, login, count_queries):
 
 def test_certificates_are_the_holders_own(client, seat, login):
     trainee, _enrolment, course = seat
-    record = factories.complete(trainee, course, date.today())
+    record = factories.complete(trainee, course, local_today())
     login(factories.make_user())
     assert client.get(f"/certificates/{record.certificate_code}").status_code == 404
     assert client.get(f"/certificates/{record.certificate_code}/pdf").status_code == 404
@@ -135,7 +135,7 @@ def test_certificates_are_the_holders_own(client, seat, login):
 
 def test_the_public_verification_page(client, seat):
     trainee, _enrolment, course = seat
-    record = factories.complete(trainee, course, date.today())
+    record = factories.complete(trainee, course, local_today())
     client.post("/logout")
     page = client.get(f"/verify/{record.certificate_code}")
     text = page.get_data(as_text=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from academy.auth.models import TraineeProfile
 from academy.courses.models import Lesson
+from academy.dates import local_today
 from academy.enrolments import service as enrol_service
 from academy.extensions import db, utcnow
 from academy.progress.certificates import new_code
@@ -107,7 +108,7 @@ def test_lesson_progress_changes_only_the_activity_version(course):
 
 
 def test_lesson_progress_recomputes_only_the_dashboards_activity_figures(course, count_queries):
-    today = date.today()
+    today = local_today()
     cohort = make_cohort(course, start_on=today, end_on=today)
     enrolment = enrol(cohort, make_user())
     complete(make_user(), course, today)
@@ -155,7 +156,7 @@ def test_an_answer_may_lag_lesson_progress_by_a_minute_but_never_a_record(course
 
 def test_the_dashboard_page_says_how_old_its_progress_figures_may_be(client, login_as, monkeypatch):
     login_as("manager")
-    today = date.today()
+    today = local_today()
     cohort = make_cohort(course := make_course(), start_on=today, end_on=today)
     enrolment = enrol(cohort, make_user())
     complete(make_user(), course, today)  # both scopes have a version now

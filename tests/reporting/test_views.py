@@ -2,16 +2,19 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from academy.courses.models import Lesson
+from academy.dates import local_today
 from academy.extensions import db, utcnow
 from academy.progress.models import LessonProgress
 from academy.reporting.models import TargetChange
+from config import Config
 from tests.factories import (
     complete,
     enrol,
@@ -21,7 +24,8 @@ from tests.factories import (
     make_user,
 )
 
-THIS_YEAR = date.today().year
+# The academy's year, as local_today() gives it inside the app.
+THIS_YEAR = datetime.now(ZoneInfo(Config.BABEL_DEFAULT_TIMEZONE)).year
 
 
 def academy_with(n: int, year: int = THIS_YEAR) -> None:
@@ -199,7 +203,7 @@ def test_a_target_page_for_an_impossible_year_is_refused(client, login_as):
 
 
 def test_cohorts_at_risk_link_to_their_page(client, login_as):
-    today = date.today()
+    today = local_today()
     cohort = make_cohort(start_on=today - timedelta(days=60), end_on=today + timedelta(days=30))
     enrol(cohort, make_user())  # no lesson done with two thirds of the time gone
     login_as("manager")

@@ -11,9 +11,11 @@ import json
 import os
 import random
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, text
+
+from academy.dates import local_today
 
 IMPORT_ROWS = 10_000
 IMPORT_DOMAIN = "@import.fault.example"
@@ -45,7 +47,7 @@ def seed(create: bool) -> None:
     db.session.add(course)
     db.session.flush()
     db.session.add(Lesson(course_id=course.id, slug="l1", position=1, title="L1", body_html=""))
-    start = date.today()
+    start = local_today()
     for n in range(BURST_COHORTS + 1):
         capacity = IMPORT_ROWS if n == 0 else BURST_CAPACITY
         db.session.add(

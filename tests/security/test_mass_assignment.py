@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment
 from academy.extensions import db
 from academy.partners.models import Partner
@@ -102,8 +103,8 @@ def test_creating_a_cohort_refuses_counters_and_state(api, extra):
         "code": "X1",
         "name": "X",
         "course": course.slug,
-        "start_date": date.today().isoformat(),
-        "end_date": (date.today() + timedelta(days=30)).isoformat(),
+        "start_date": local_today().isoformat(),
+        "end_date": (local_today() + timedelta(days=30)).isoformat(),
         "capacity": 10,
         "delivery": "online",
         "policy": "open",
@@ -128,7 +129,7 @@ def test_withdraw_revoke_completion_and_partner_bodies_refuse_extras(api):
     cohort = make_cohort(course)
     trainee = make_user()
     enrolment = enrol(cohort, trainee)
-    record = complete(make_user(), course, date.today())
+    record = complete(make_user(), course, local_today())
     manager = api(make_user(["manager"]))
     refused(
         api(trainee).post(
@@ -146,7 +147,7 @@ def test_withdraw_revoke_completion_and_partner_bodies_refuse_extras(api):
             json={
                 "user_id": trainee.id,
                 "course": course.slug,
-                "completed_on": date.today().isoformat(),
+                "completed_on": local_today().isoformat(),
                 "reason": "paper exam",
                 "certificate_code": "AFA-MINE",
                 "revoked": False,

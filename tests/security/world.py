@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course
+from academy.dates import local_today
 from academy.enrolments.models import Enrolment
 from academy.enrolments.service import withdraw
 from academy.extensions import db
@@ -64,7 +65,7 @@ def build_world() -> World:
     x, y = make_partner("Xylo Labs"), make_partner("Yue College", "university")
     instructor, other_instructor = make_user(["instructor"]), make_user(["instructor"])
     course_a, course_b = make_course(lessons=2), make_course(lessons=2, quiz_on_last=True)
-    today = date.today()
+    today = local_today()
     cohort_a = make_cohort(course_a, capacity=2, sponsor=x, instructors=[instructor])
     cohort_b = make_cohort(course_b, capacity=5, sponsor=y, instructors=[other_instructor])
     trainee = make_user(consent=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from academy.cohorts.forms import CompletionForm, MoveForm, RevokeForm, Withdraw
 from academy.cohorts.permissions import manages_all
 from academy.cohorts.views.common import managed_cohort, trainee_in
 from academy.courses.models import Course
+from academy.dates import local_today
 from academy.enrolments.models import STATUSES
 from academy.exports import csv_response, xlsx_response
 from academy.extensions import db
@@ -60,7 +59,7 @@ def index():
         courses=courses,
         partners=partners,
         manages_all=manages_all(user),
-        this_year=date.today().year,
+        this_year=local_today().year,
     )
 
 
@@ -117,7 +116,7 @@ def roster_export(cohort_id: int, fmt: str):
         abort(404)
     matrix, rows, _chosen = _roster_view(cohort)
     header, body = matrix_table(matrix, rows)
-    name = f"roster-{cohort.code}-{date.today().isoformat()}"
+    name = f"roster-{cohort.code}-{local_today().isoformat()}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, body)
     return xlsx_response(f"{name}.xlsx", [(_("Roster"), header, body)])
@@ -133,7 +132,7 @@ def trainee(cohort_id: int, enrolment_id: int):
     move.target.choices = choices(
         (c.id, f"{c.code} · {c.name}") for c in queries.move_targets(cohort, current_actor())
     )
-    completion = CompletionForm(completed_on=date.today())
+    completion = CompletionForm(completed_on=local_today())
     return render_template(
         "cohorts/trainee.html",
         cohort=cohort,

@@ -1,11 +1,10 @@
 """Partner management for managers and admins: organisations, their users, their cohorts."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from academy.auth.onboarding import invite
+from academy.dates import local_today
 from academy.extensions import db
 from academy.forms import carry_out
 from academy.partners import bp, queries, service
@@ -21,7 +20,7 @@ def _partner_or_404(partner_id: int) -> Partner:
 
 def _issue_form() -> IssueReportForm:
     """Proposes the last finished quarter."""
-    today = date.today()
+    today = local_today()
     quarter = (today.month - 1) // 3
     year = today.year if quarter else today.year - 1
     return IssueReportForm(formdata=None, year=year, quarter=quarter or 4)
