@@ -7,6 +7,7 @@ import sqlite3
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -126,6 +127,16 @@ def register_error_handlers(app: Flask) -> None:
         # language, so only a description written for this case is passed on.
         custom = error.description != type(error).description
         return _page(status, error.description if custom else None)
+
+    @app.errorhandler(CSRFError)
+    def stale_form(_error: CSRFError):
+        # Flask-WTF's own wording ("The CSRF token is missing.") is English and technical.
+        db.session.rollback()
+        message = _(
+            "This form has expired or did not come from this site. Go back, reload the page "
+            "and try again."
+        )
+        return _page(400, message)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

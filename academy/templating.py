@@ -48,6 +48,10 @@ LABELS = {
     "professional": _l("professional"),
     "student": _l("student"),
     "other": _l("elsewhere"),
+    # Enrolment policies, named as the cohort form names them.
+    "open": _l("Open: anyone may join"),
+    "invite": _l("Invite code"),
+    "staff": _l("Staff enrol trainees"),
 }
 
 

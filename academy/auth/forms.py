@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from academy.auth.models import ROLES
 from academy.forms import choices
+from academy.templating import LABELS
 
 
 class LoginForm(FlaskForm):
@@ -33,7 +34,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=choices((r, r) for r in ROLES),
+        choices=choices((r, LABELS[r]) for r in ROLES),
         validators=[DataRequired()],
     )
     kind = SelectField(

@@ -22,6 +22,7 @@ from academy.auth import service
 from academy.auth.models import User
 from academy.errors import Invalid
 from academy.extensions import db, utcnow
+from academy.i18n import select_locale
 
 CONFIRM = ("confirm-email", timedelta(days=3))
 RESET = ("reset-password", timedelta(hours=2))
@@ -69,12 +70,17 @@ def _link(endpoint: str, **values) -> str:
 
 @contextmanager
 def _mail_context(user: User):
-    """Write in the recipient's language; outside a request (CLI, jobs) build one for links."""
-    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    """Write in the recipient's language; outside a request (CLI, jobs) build one for links.
+
+    Without a saved language, the page's: the person signing up or asking for a new password
+    reads it, and staff creating an account write in the language its holder most likely
+    reads.
+    """
     if has_request_context():
-        with force_locale(locale):
+        with force_locale(user.locale or select_locale()):
             yield
         return
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     base = current_app.config.get("ACADEMY_BASE_URL") or None
     with current_app.test_request_context("/", base_url=base), force_locale(locale):
         yield

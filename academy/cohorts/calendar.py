@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from academy.extensions import utcnow
+from academy.templating import label
 
 
 def _escape(text: str) -> str:
@@ -50,12 +52,10 @@ def calendar_text(rows: Iterable) -> str:
         "PRODID:-//AI Future Academy//Academy LMS//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "X-WR-CALNAME:AI Future Academy",
+        _fold("X-WR-CALNAME:" + _escape(_("AI Future Academy"))),
     ]
     for session, cohort, _present in rows:
-        where = session.location or {"shenzhen": "Shenzhen", "hong_kong": "Hong Kong"}.get(
-            session.place, "Online"
-        )
+        where = session.location or label(session.place)
         lines += [
             "BEGIN:VEVENT",
             f"UID:session-{session.id}@{host}",

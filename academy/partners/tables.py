@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -44,7 +45,8 @@ def _cell(block: dict, dimension: str | None, key: str) -> Cell:
 
 def _month_label(key: str) -> str:
     year, month = key.split("-")
-    return format_date(date(int(year), int(month), 1), "MMM y")
+    # The locale's own order: "Oct 2026", "2026年10月".
+    return format_skeleton("yMMM", date(int(year), int(month), 1), locale=get_locale())
 
 
 def sections(report: dict) -> list[Section]:

@@ -192,3 +192,18 @@ def test_an_invitation_lets_a_staff_created_account_set_its_password(client):
 def test_the_login_page_links_to_sign_up_and_reset(client):
     html = client.get("/login").get_data(as_text=True)
     assert 'href="/signup"' in html and 'href="/password/forgot"' in html
+
+
+def test_mail_to_someone_without_a_saved_language_is_in_the_pages(client):
+    chinese = {"Accept-Language": "zh-CN"}
+    assert client.post("/signup", data=FORM, headers=chinese).status_code == 200
+    factories.make_user(email="reset.me@example.org")
+    client.post("/password/forgot", data={"email": "reset.me@example.org"}, headers=chinese)
+    subjects = {message["To"]: message["Subject"] for message in mail.sent}
+    assert subjects["ka.yan@example.org"] == "请确认你在 AI 未来学院的邮箱"
+    assert subjects["reset.me@example.org"] == "重置你的 AI 未来学院密码"
+    saved = factories.make_user(email="saved@example.org")
+    saved.locale = "zh_Hant"
+    db.session.commit()
+    client.post("/password/forgot", data={"email": "saved@example.org"}, headers=chinese)
+    assert mail.sent[-1]["Subject"] == "重置你的 AI 未來學院密碼"  # the saved one wins

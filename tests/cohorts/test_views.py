@@ -451,7 +451,12 @@ def test_timetable_attendance_schedule_and_calendar_feed(client, app):
     assert "DTSTART:20250303T110000Z" in body
     assert "SUMMARY:Week 1\\; intro\\, labs" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert "X-WR-CALNAME:AI Future Academy\r\n" in body
     assert anonymous.get("/schedule/forged-token.ics").status_code == 404
+    here.locale = "zh_Hans"  # the holder's language, whatever the calendar app sends
+    db.session.commit()
+    chinese = anonymous.get(feed_url.replace("http://localhost", "")).get_data(as_text=True)
+    assert "X-WR-CALNAME:AI 未来学院\r\n" in chinese and "LOCATION:HKSTP\\, Lab 2" in chinese
 
 
 def test_staff_cannot_open_the_trainee_schedule(client, login_as):

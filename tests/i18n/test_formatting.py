@@ -88,3 +88,16 @@ def test_template_filters_use_the_language_the_template_renders_in(app, accept, 
             flask_babel.format_datetime(moment, "short"),
         ]
     assert shown.split("|") == expected
+
+
+def test_a_partner_reports_month_reads_in_the_languages_own_order(app):
+    from flask_babel import force_locale
+
+    from academy.partners.tables import _month_label
+
+    with app.test_request_context("/"):
+        labels = {}
+        for locale in ("en", "zh_Hans", "zh_Hant"):
+            with force_locale(locale):
+                labels[locale] = _month_label("2026-10")
+    assert labels == {"en": "Oct 2026", "zh_Hans": "2026年10月", "zh_Hant": "2026年10月"}

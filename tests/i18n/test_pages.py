@@ -169,3 +169,18 @@ def test_a_certificate_shows_its_date_in_the_readers_language(client):
     chinese = client.get(f"/verify/{record.certificate_code}", headers={"Accept-Language": "zh-HK"})
     assert "March 5, 2026" in english.get_data(as_text=True)
     assert "2026年3月5日" in chinese.get_data(as_text=True)
+
+
+def test_roles_and_enrolment_policies_are_named_not_coded(client):
+    chinese = {"Accept-Language": "zh-CN"}
+    manager = make_user(["manager", "instructor"])
+    cohort = make_cohort(policy="invite", invite_code="SZ-2026")
+    sign_in(client, manager)
+    account = visible_text(client.get("/account", headers=chinese).get_data(as_text=True))
+    assert "项目经理" in account and "manager" not in account and "instructor" not in account
+    users = client.get("/admin/users", headers=chinese).get_data(as_text=True)
+    assert ">admin<" not in users and ">trainee<" not in users
+    detail = visible_text(
+        client.get(f"/cohorts/{cohort.id}", headers=chinese).get_data(as_text=True)
+    )
+    assert "邀请码" in detail and " invite " not in detail

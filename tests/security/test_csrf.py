@@ -84,3 +84,14 @@ def test_with_a_time_limit_each_page_signs_its_own(app, client, csrf_on, lesson,
         assert accepted.status_code == 302 and _done() == 1
     finally:
         app.config["WTF_CSRF_TIME_LIMIT"] = None
+
+
+@pytest.mark.parametrize(
+    ("accept", "says"),
+    [("en", "This form has expired"), ("zh-CN", "此表单已过期"), ("zh-HK", "此表單已過期")],
+)
+def test_a_refused_form_says_why_in_the_pages_language(client, csrf_on, lesson, accept, says):
+    refused = client.post(f"{lesson}/lesson-1", data={}, headers={"Accept-Language": accept})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and says in page
+    assert "CSRF" not in page  # Flask-WTF's own wording

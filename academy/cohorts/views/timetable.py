@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -144,8 +145,11 @@ def schedule_feed(token: str):
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.is_active_account:
         abort(404)
+    # In the holder's saved language: a calendar app's own headers say nothing of theirs.
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = calendar_text(queries.schedule_for(user.id))
     return Response(
-        calendar_text(queries.schedule_for(user.id)),
+        text,
         mimetype="text/calendar",
         headers={"Content-Disposition": 'inline; filename="academy-schedule.ics"'},
     )
