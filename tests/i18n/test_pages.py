@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from academy.enrolments.models import Enrolment
 from academy.extensions import db
 from academy.templating import date as format_day
 from academy.templating import datetime_, number, percent
@@ -184,3 +185,29 @@ def test_roles_and_enrolment_policies_are_named_not_coded(client):
         client.get(f"/cohorts/{cohort.id}", headers=chinese).get_data(as_text=True)
     )
     assert "邀请码" in detail and " invite " not in detail
+
+
+def test_the_historys_own_phrases_are_translated_and_peoples_words_kept(client, app):
+    from flask_babel import force_locale
+
+    from academy.enrolments.reasons import shown_reason
+
+    with app.test_request_context("/"), force_locale("zh_Hans"):
+        assert shown_reason("Joined by the trainee") == "学员自行报名"
+        assert (
+            shown_reason("Moved from C0007. Wrong time slot") == "从 C0007 转入。 Wrong time slot"
+        )
+        assert shown_reason("Completion revoked: 错误记录") == "结业已撤销： 错误记录"
+        assert shown_reason("Typed by a person") == "Typed by a person"
+    teacher = make_user(["instructor"])
+    course = make_course()
+    cohort = make_cohort(course, instructors=[teacher])
+    trainee = make_user()
+    sign_in(client, trainee)
+    client.post(f"/courses/{course.slug}/join", data={"cohort_id": str(cohort.id)})
+    enrolment = db.session.scalar(db.select(Enrolment).where(Enrolment.user_id == trainee.id))
+    sign_in(client, teacher)
+    page = client.get(
+        f"/cohorts/{cohort.id}/trainees/{enrolment.id}", headers={"Accept-Language": "zh-HK"}
+    ).get_data(as_text=True)
+    assert "學員自行報名" in page and "Joined by the trainee" not in page

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from academy.cohorts import bp, queries
 from academy.cohorts.models import Cohort
 from academy.cohorts.permissions import can_manage_cohort
+from academy.enrolments.reasons import shown_reason
 from academy.permissions import current_actor, require
 from academy.templating import datetime_, datetime_filter, label
 
@@ -35,6 +36,9 @@ def trainee_in(cohort: Cohort, enrolment_id: int):
 def cohort_time(context, value, fmt: str = "short") -> str:
     """A UTC time shown in the academy's time zone (Shenzhen and Hong Kong share it)."""
     return datetime_filter(context, value, fmt)
+
+
+bp.add_app_template_filter(shown_reason, "history_reason")
 
 
 # Shown in a roster row's status badge, by status.
