@@ -29,6 +29,8 @@ from academy.reporting import cache
 from academy.reporting import headcount as hc
 
 BREAKDOWNS = ("by_track", "by_level", "by_region", "by_kind", "by_month")
+# A level's count is the sum of its tracks' to anyone who reads the catalogue.
+LINKED = {"by_level": "by_track"}
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def _compute_talent_supply(partner: Partner, period: ReportPeriod) -> dict:
         ("programme", hc.Filters()),
     ):
         totals, breakdowns = _block(period, filters, tracks)
-        blocks[name] = suppression.suppress_block(totals, breakdowns, limit)
+        blocks[name] = suppression.suppress_block(totals, breakdowns, limit, LINKED)
     return {
         "partner": {"id": partner.id, "name": partner.name, "kind": partner.kind},
         "year": period.year,

@@ -14,6 +14,10 @@ Rules, applied to counts of people (or of completions):
 * If hiding every non-zero cell is still not enough (say, two cells of one each), the
   breakdown cannot be protected while its total stands: ``Suppressed.total_safe`` is False
   and ``suppress_block`` withholds the whole block, totals included.
+* **Linked breakdowns**: some breakdowns are sums of another's cells to anyone who reads the
+  catalogue (each course's level is public, so a level's count adds up the counts of the
+  tracks whose courses have that level). Subtracting between the two gives hidden cells
+  back, so when either hides a cell the dependent one is withheld whole.
 """
 
 from __future__ import annotations
@@ -86,8 +90,24 @@ def suppress_breakdown(cells: Mapping[str, int], limit: int) -> Suppressed:
     )
 
 
+def _withheld_whole(cells: Mapping[str, int], limit: int) -> Suppressed:
+    """Every non-zero cell hidden (a zero describes nobody, as above)."""
+    return Suppressed(
+        cells={k: (None if v > 0 else v) for k, v in cells.items()},
+        complementary=[k for k, v in cells.items() if v > 0 and not is_small(v, limit)],
+        total_safe=True,
+    )
+
+
+def _hides_any(result: Suppressed) -> bool:
+    return any(value is None for value in result.cells.values())
+
+
 def suppress_block(
-    totals: Mapping[str, int], breakdowns: Mapping[str, Mapping[str, int]], limit: int
+    totals: Mapping[str, int],
+    breakdowns: Mapping[str, Mapping[str, int]],
+    limit: int,
+    linked: Mapping[str, str] | None = None,
 ) -> dict:
     """A report block: headline totals plus breakdowns, every figure suppressed as above.
 
@@ -97,6 +117,10 @@ def suppress_block(
     shown breakdown would give the total back by addition.
     """
     results = {name: suppress_breakdown(cells, limit) for name, cells in breakdowns.items()}
+    # ``linked`` maps a dependent breakdown to the one whose cells it sums.
+    for dependent, source in (linked or {}).items():
+        if _hides_any(results[source]) or _hides_any(results[dependent]):
+            results[dependent] = _withheld_whole(breakdowns[dependent], limit)
     if not all(result.total_safe for result in results.values()):
         out: dict = dict.fromkeys(totals, None)
         out.update({name: dict.fromkeys(cells, None) for name, cells in breakdowns.items()})

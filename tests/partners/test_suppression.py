@@ -148,3 +148,51 @@ def test_threshold_comes_from_the_setting(app, setting, expected):
         assert threshold() == expected
     finally:
         app.config["ACADEMY_SUPPRESSION_THRESHOLD"] = old
+
+
+def test_a_level_breakdown_is_withheld_whole_when_its_tracks_hide_a_cell():
+    # 21 people, one completion each; each track's courses have one level, which the
+    # catalogue publishes: fintech is advanced, llm and ml intermediate, ai beginner.
+    tracks = {"ai": 8, "fintech": 2, "llm": 5, "ml": 6}
+    levels = {"beginner": 8, "intermediate": 11, "advanced": 2}
+    totals = {"trained": 21, "completions": 21}
+    alone = suppress_block(totals, {"by_track": tracks, "by_level": levels}, 5)
+    # Each breakdown protected on its own, yet 11 - 6 gives llm, and then 21 - 8 - 6 - 5
+    # gives fintech: what the linked rule is for.
+    assert alone["by_level"]["intermediate"] == 11 and alone["by_track"]["ml"] == 6
+    block = suppress_block(
+        totals, {"by_track": tracks, "by_level": levels}, 5, linked={"by_level": "by_track"}
+    )
+    assert block["by_track"] == alone["by_track"]
+    assert block["by_level"] == {"beginner": None, "intermediate": None, "advanced": None}
+    assert block["complementary"]["by_level"] == ["beginner", "intermediate"]
+    clear = suppress_block(
+        {"trained": 30},
+        {"by_track": {"ai": 10, "ml": 20}, "by_level": {"beginner": 10, "advanced": 20}},
+        5,
+        linked={"by_level": "by_track"},
+    )
+    assert clear["by_level"] == {"beginner": 10, "advanced": 20}  # nothing hidden: all shown
+
+
+def test_the_partner_report_applies_the_linked_rule(api):
+    from datetime import date
+
+    from tests.factories import complete, make_cohort, make_course, make_partner, make_user
+
+    partner = make_partner("X")
+    for track, level, people in (
+        ("ai-foundations", "beginner", 8),
+        ("fintech", "advanced", 2),
+        ("llm-applications", "intermediate", 5),
+        ("ml-engineering", "intermediate", 6),
+    ):
+        course = make_course(track=track, level=level)
+        cohort = make_cohort(course, sponsor=partner, start_on=date(2025, 1, 1))
+        for _ in range(people):
+            complete(make_user(), course, date(2025, 3, 1), cohort=cohort)
+    reader = api(make_user(["partner"], partner=partner))
+    report = reader.get(f"/api/v1/partners/{partner.id}/talent-supply?year=2025").json
+    sponsored = report["sponsored"]
+    assert sponsored["trained"] == 21 and sponsored["by_track"]["fintech"] is None
+    assert set(sponsored["by_level"].values()) == {None}
