@@ -90,7 +90,7 @@ def _pdf(report: dict, base_url: str):
     pdf.set_font(font, "B", 16)
     para(9, f"{_('Talent supply')}: {report['partner']['name']}")
     pdf.set_font(font, size=11)
-    para(6, f"{_('Period')}: {report['period']['label']}")
+    para(6, f"{_('Period')}: {tables.shown_period(report['period']['label'])}")
     pdf.set_font(font, size=9)
     para(5, _about(report)[1])
     pdf.ln(3)

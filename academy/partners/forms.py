@@ -26,8 +26,13 @@ class PartnerUserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
+QUARTERS = (_l("Q1"), _l("Q2"), _l("Q3"), _l("Q4"))
+
+
 class IssueReportForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
     quarter = SelectField(
-        _l("Quarter"), choices=[SelectChoice(str(q), f"Q{q}") for q in range(1, 5)], coerce=int
+        _l("Quarter"),
+        choices=[SelectChoice(str(q), label) for q, label in enumerate(QUARTERS, start=1)],
+        coerce=int,
     )

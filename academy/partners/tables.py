@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,6 +88,17 @@ def cell_text(cell: Cell, threshold: int) -> int | str:
 
 def column_titles() -> list[str]:
     return [_("Sponsored cohorts"), _("Whole programme")]
+
+
+QUARTER_LABEL = re.compile(r"(\d{4}) Q([1-4])")
+
+
+def shown_period(label: str) -> str:
+    """A period's label ("2026 Q4", as reports and snapshots store it) in the page's language."""
+    match = QUARTER_LABEL.fullmatch(label or "")
+    if match is None:
+        return label  # a year, or ISO dates: the same in every language
+    return _("%(year)s Q%(quarter)s", year=match.group(1), quarter=match.group(2))
 
 
 def partner_kind_label(kind: str) -> str:

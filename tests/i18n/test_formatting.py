@@ -101,3 +101,17 @@ def test_a_partner_reports_month_reads_in_the_languages_own_order(app):
             with force_locale(locale):
                 labels[locale] = _month_label("2026-10")
     assert labels == {"en": "Oct 2026", "zh_Hans": "2026年10月", "zh_Hant": "2026年10月"}
+
+
+def test_a_quarters_label_reads_in_the_pages_language(app):
+    from flask_babel import force_locale
+
+    from academy.partners.tables import shown_period
+
+    with app.test_request_context("/"):
+        with force_locale("zh_Hans"):
+            assert shown_period("2026 Q4") == "2026年第4季度"
+            assert shown_period("2026") == "2026"
+            assert shown_period("2026-01-01 – 2026-02-01") == "2026-01-01 – 2026-02-01"
+        with force_locale("en"):
+            assert shown_period("2026 Q4") == "2026 Q4"

@@ -155,3 +155,12 @@ def test_unknown_export_format_is_404(academy_data, login_as, client):
         )
         == 0
     )
+
+
+def test_a_quarterly_report_names_its_quarter_in_the_pages_language(login_as, client):
+    partner = make_partner("Omega Co")
+    login_as("partner", partner=partner)
+    page = client.get(
+        f"/partners/{partner.id}/report?year=2026&quarter=4", headers={"Accept-Language": "zh-HK"}
+    )
+    assert page.status_code == 200 and "2026年第4季度" in page.get_data(as_text=True)
