@@ -62,6 +62,13 @@ def configure_api(app: Flask) -> None:
     )
 
     api.init_app(app)
+    # One count per address across the whole API: a limit per blueprint gave nine.
+    bad_tokens = limiter.shared_limit(
+        BAD_TOKEN_LIMIT,
+        scope="api-bad-token",
+        deduct_when=_refused,
+        exempt_when=_holds_a_good_token,
+    )
     for module in (
         me,
         users,
@@ -74,9 +81,7 @@ def configure_api(app: Flask) -> None:
         reporting,
     ):
         csrf.exempt(module.blp)  # bearer tokens, not cookies, authenticate the API
-        limiter.limit(BAD_TOKEN_LIMIT, deduct_when=_refused, exempt_when=_holds_a_good_token)(
-            module.blp
-        )
+        bad_tokens(module.blp)
         api.register_blueprint(module.blp)
 
     spec_view = app.view_functions["api-docs.openapi_json"]

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from academy.audit.service import record
@@ -186,17 +186,42 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password)  # same time as an unlocked attempt
         raise LockedOut
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCK_AFTER_FAILURES:
-            user.locked_until = now + LOCK_FOR
-            user.failed_logins = 0
-            record(None, "user.locked", "user", user.id)
+        _count_failure(user.id, now)
         return None
     if not user.is_active:
         return None
     user.failed_logins = 0
     user.locked_until = None
     return user
+
+
+def _count_failure(user_id: int, now) -> None:
+    """One more wrong password; the fifth in a row locks the account.
+
+    Counted in the database, one statement each: guesses sent at the same moment each count
+    (read, add one and write back from Python, they overwrote each other on PostgreSQL, and
+    a burst of twelve left the count at two).
+    """
+    failures = db.session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if failures is None:
+        raise LockedOut  # by a guess that arrived together with this one
+    if failures < LOCK_AFTER_FAILURES:
+        return
+    # Of guesses arriving together, the first to get here locks; the others find it locked.
+    locked = db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.failed_logins >= LOCK_AFTER_FAILURES)
+        .values(locked_until=now + LOCK_FOR, failed_logins=0)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount:
+        record(None, "user.locked", "user", user_id)
 
 
 def start_session(user: User) -> str:

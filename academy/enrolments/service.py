@@ -174,11 +174,14 @@ def promote_waitlist(actor: User | None, cohort_id: int) -> list[Enrolment]:
 
 def set_capacity(actor: User | None, cohort: Cohort, capacity: int) -> list[Enrolment]:
     """Change a cohort's capacity; raising it promotes from the waitlist."""
-    db.session.refresh(cohort, ["seats_taken"])
-    if capacity < cohort.seats_taken:
+    # Locked, so a seat taken meanwhile is counted here rather than breaking the database's
+    # capacity check at the UPDATE (a 500 on PostgreSQL, where the two could interleave).
+    db.session.refresh(cohort, ["seats_taken"], with_for_update=True)
+    taken = cohort.seats_taken
+    if capacity < taken:
         raise Invalid(
-            f"{cohort.seats_taken} seats are taken; capacity cannot go below that.",
-            {"capacity": [f"At least {cohort.seats_taken}."]},
+            _("%(n)s seats are taken; capacity cannot go below that.", n=taken),
+            {"capacity": [_("At least %(n)s.", n=taken)]},
         )
     old = cohort.capacity
     cohort.capacity = capacity

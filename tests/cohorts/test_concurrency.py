@@ -5,6 +5,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.enrolments.models import Enrolment, EnrolmentEvent
 from academy.extensions import db
@@ -100,3 +101,48 @@ def test_concurrent_withdrawals_promote_each_waitlisted_once(app):
     # The three who waited longest got the seats, in order; the others still wait.
     assert statuses == ["enrolled"] * 3 + ["waitlisted"] * 2
     assert db.session.get(Cohort, cohort_id).seats_taken == 3
+
+
+@pytest.mark.slow
+def test_capacity_lowered_while_a_seat_is_taken_is_refused_not_a_crash(app):
+    from academy.enrolments import service
+    from academy.errors import Invalid
+
+    cohort = make_cohort(capacity=3)
+    first, second = make_user(), make_user()
+    service.enrol(None, cohort, first)
+    db.session.commit()
+    cohort_id, second_id = cohort.id, second.id
+    db.session.remove()
+    seat_taken, outcome = threading.Event(), {}
+
+    def take_a_seat():  # enrols, and holds its transaction open a moment
+        with app.app_context():
+            service.enrol(None, db.session.get(Cohort, cohort_id), db.session.get(User, second_id))
+            db.session.flush()
+            seat_taken.set()
+            threading.Event().wait(0.5)
+            db.session.commit()
+
+    def lower_capacity():
+        with app.app_context():
+            seat_taken.wait(timeout=30)
+            try:
+                service.set_capacity(None, db.session.get(Cohort, cohort_id), 1)
+                db.session.commit()
+                outcome["result"] = "changed"
+            except Invalid as error:
+                db.session.rollback()
+                outcome["result"] = error.fields["capacity"]
+            except Exception as error:  # the crash this test is about
+                db.session.rollback()
+                outcome["result"] = repr(error)
+
+    threads = [threading.Thread(target=take_a_seat), threading.Thread(target=lower_capacity)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcome["result"] == ["At least 2."]
+    cohort = db.session.get(Cohort, cohort_id)
+    assert (cohort.capacity, cohort.seats_taken) == (3, 2)

@@ -58,6 +58,9 @@ def test_guessing_api_tokens_is_limited_but_good_calls_are_not(limited_app, api)
     refused = client.get("/api/v1/me", headers=bad)
     assert refused.status_code == 429
     assert refused.json["error"]["code"] == "rate_limited"
+    # The count is the address's across the API, not one per group of endpoints.
+    for path in ("/api/v1/courses", "/api/v1/cohorts", "/api/v1/headcount?year=2026"):
+        assert client.get(path, headers=bad).status_code == 429, path
 
 
 def test_guesses_from_an_address_do_not_hold_back_a_good_token_there(limited_app, api):
