@@ -78,10 +78,9 @@ def wants_json() -> bool:
 
 
 def api_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
-    body = {"error": {"code": code or HTTP_CODES.get(status, "error"), "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), status
+    # "fields" always, as API.md writes the format: empty when no field is to blame.
+    error = {"code": code or HTTP_CODES.get(status, "error"), "message": message}
+    return jsonify({"error": {**error, "fields": fields or {}}}), status
 
 
 def _field_errors(data: dict | None) -> dict:

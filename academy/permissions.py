@@ -27,7 +27,8 @@ ANY = frozenset({"trainee", "instructor", "manager", "partner", "admin"})
 RULES: dict[str, frozenset[str]] = {
     "account.own": ANY,
     "learning.own": frozenset({"trainee"}),
-    "course.read_lessons": ANY,  # object check: enrolled trainee or staff
+    # API.md: enrolled trainees and staff; a partner, neither, is refused (403) before any lookup.
+    "course.read_lessons": frozenset({"trainee", "instructor", "manager", "admin"}),
     "cohort.list": frozenset({"instructor", "manager", "admin"}),
     "cohort.view": frozenset({"instructor", "manager", "admin"}),  # object: instructor of it
     "cohort.create": frozenset({"manager", "admin"}),
@@ -35,7 +36,9 @@ RULES: dict[str, frozenset[str]] = {
     "cohort.enrol": frozenset({"instructor", "manager", "admin"}),  # object: instructor of it
     "cohort.roster": frozenset({"instructor", "manager", "admin"}),  # object: instructor of it
     "cohort.attendance": frozenset({"instructor", "manager", "admin"}),
-    "enrolment.withdraw": frozenset({"trainee", "instructor", "manager", "admin"}),
+    # API.md names the trainee, the cohort's instructor and managers; admins run the
+    # installation, and withdraw on the cohort's pages (cohort.enrol) if they must.
+    "enrolment.withdraw": frozenset({"trainee", "instructor", "manager"}),
     "enrolment.progress": frozenset({"trainee"}),  # object: own enrolment
     "completion.record": frozenset({"instructor", "manager"}),  # object: instructor of it
     "completion.revoke": frozenset({"manager"}),

@@ -28,7 +28,8 @@ class ErrorDetailSchema(Schema):
     fields_ = fields.Dict(
         data_key="fields",
         keys=fields.Str(),
-        metadata={"description": "{field: [messages]} for invalid input"},
+        required=True,
+        metadata={"description": "{field: [messages]} for invalid input; {} otherwise"},
     )
 
 

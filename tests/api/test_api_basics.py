@@ -109,3 +109,32 @@ def test_openapi_document_describes_the_api(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/me" in spec["paths"]
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_every_error_carries_fields_as_api_md_writes_it(api):
+    from tests.factories import enrol, make_cohort
+
+    manager, trainee = make_user(["manager"]), make_user()
+    cohort = make_cohort()
+    enrol(cohort, trainee)
+    answers = {
+        401: api(token="ak_wrong").get("/api/v1/me"),
+        403: api(trainee).get("/api/v1/partners"),
+        404: api(manager).get("/api/v1/cohorts/999999"),
+        409: api(manager).post(
+            f"/api/v1/cohorts/{cohort.id}/enrolments", json={"user_id": trainee.id}
+        ),
+    }
+    for status, answer in answers.items():
+        assert answer.status_code == status
+        assert answer.json["error"]["fields"] == {}, status
+        assert set(answer.json["error"]) == {"code", "message", "fields"}
+
+
+def test_an_admin_is_refused_the_withdrawal_api(api):
+    from tests.factories import enrol, make_cohort
+
+    enrolment = enrol(make_cohort(), make_user())
+    refused = api(make_user(["admin"])).post(f"/api/v1/enrolments/{enrolment.id}/withdraw")
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden"
+    assert db.session.get(type(enrolment), enrolment.id).status == "enrolled"
