@@ -80,6 +80,15 @@ def _upload(client, cohort, data: bytes, name="class.csv"):
     )
 
 
+def _oversized_upload(app, client, cohort):
+    # A raw body: the test client would otherwise spool a big file to disk and leave it open.
+    return client.post(
+        f"/cohorts/{cohort.id}/import",
+        data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
+        content_type="multipart/form-data; boundary=zzz",
+    )
+
+
 @pytest.fixture
 def teacher_and_cohort(client):
     teacher = make_user(["instructor"])
@@ -118,12 +127,7 @@ def test_a_utf8_preview_names_utf8_without_a_warning(client, teacher_and_cohort)
 def test_a_file_over_the_request_limit_gets_a_friendly_413(app, client, teacher_and_cohort):
     _teacher, cohort = teacher_and_cohort
     before = users()
-    # A raw body: the test client would otherwise spool a big file to disk and leave it open.
-    response = client.post(
-        f"/cohorts/{cohort.id}/import",
-        data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
-        content_type="multipart/form-data; boundary=zzz",
-    )
+    response = _oversized_upload(app, client, cohort)
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "too large" in html and "Split it" in html
@@ -181,11 +185,7 @@ def test_an_oversized_upload_from_outside_the_cohort_is_a_plain_413(app, client,
     if who != "nobody":
         sign_in(client, make_user(["instructor"] if who == "another instructor" else ["trainee"]))
     # CSRF protection reads the body before the view runs, so the size check comes first.
-    response = client.post(
-        f"/cohorts/{cohort.id}/import",
-        data=b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
-        content_type="multipart/form-data; boundary=zzz",
-    )
+    response = _oversized_upload(app, client, cohort)
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "too large" in html
