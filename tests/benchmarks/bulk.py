@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,6 +113,7 @@ def _new_cohort(url: str, size: int) -> int:
     from academy.cohorts.models import Cohort
     from academy.cohorts.service import create_cohort
     from academy.courses.models import Course
+    from academy.dates import local_today
 
     with academy(url) as session:
         course_id = session.scalar(
@@ -124,8 +125,8 @@ def _new_cohort(url: str, size: int) -> int:
             code=f"BENCH-IMPORT-{number}",
             name=f"Imported cohort {number}",
             course=session.get(Course, course_id),
-            start_on=date.today(),
-            end_on=date.today() + timedelta(days=60),
+            start_on=local_today(),
+            end_on=local_today() + timedelta(days=60),
             capacity=size,
         )
         session.commit()

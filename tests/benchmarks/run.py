@@ -54,6 +54,7 @@ def prepare(url: str) -> dict:
     from academy.auth.service import create_token, find_user
     from academy.cohorts.models import Cohort, cohort_instructors
     from academy.courses.models import Lesson
+    from academy.dates import local_today
     from academy.enrolments.models import Enrolment
     from academy.progress.models import CompletionRecord
 
@@ -84,7 +85,8 @@ def prepare(url: str) -> dict:
             .limit(1)
         ).first()
         facts = {
-            "year": date.today().year,
+            # The app's year (its time zone's), which the dashboard shows by default.
+            "year": local_today().year,
             "export_year": int(busiest_year[0]),
             "export_rows": busiest_year[1],
             "enrolment": enrolment.id,
