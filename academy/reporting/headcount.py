@@ -55,8 +55,13 @@ class Filters:
     partner_id: int | None = None
 
     def as_query(self) -> dict[str, str | int]:
-        """The filters as URL query arguments (only those set)."""
-        return {k: v for k, v in vars(self).items() if v is not None}
+        """The filters as the dashboard's URL query arguments (only those set), named as its
+        filter form names them: a link that named one otherwise would drop that filter."""
+        return {QUERY_NAMES.get(k, k): v for k, v in vars(self).items() if v is not None}
+
+
+# Filters' fields whose query argument (academy.reporting.forms.FilterForm) has another name.
+QUERY_NAMES = {"partner_id": "partner"}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from academy.courses.models import Lesson
 from academy.dates import local_today
 from academy.extensions import db, utcnow
+from academy.partners.models import Partner
 from academy.progress.models import LessonProgress
 from academy.reporting.models import TargetChange
 from config import Config
@@ -111,6 +114,20 @@ def test_filters_apply_to_every_number_and_stay_in_the_links(client, login_as):
     assert "track=ai" in html and "year=2023" in html  # exports keep the filters
     html = client.get("/dashboard?year=2023&kind=student&region=hong_kong").data.decode()
     assert 'data-testid="trained">1 <' in html
+
+
+def test_every_export_link_keeps_the_partner_filter(client, login_as):
+    academy_with(6, 2023)
+    sponsor = db.session.scalars(select(Partner).order_by(Partner.id)).first()
+    login_as("manager")
+    html = client.get(f"/dashboard?year=2023&partner={sponsor.id}").data.decode()
+    # Cohorts 1 and 3 of academy_with's three: four of the six people trained.
+    assert 'data-testid="trained">4 <' in html
+    links = re.findall(r'href="(/dashboard/export[^"]+)"', html)
+    assert links and all(f"partner={sponsor.id}" in link for link in links)
+    workbook = next(link for link in links if "export.xlsx" in link)
+    sheets = load_workbook(io.BytesIO(client.get(unescape(workbook)).data)).worksheets
+    assert ("Trained", 4) in {row[:2] for row in sheets[0].iter_rows(values_only=True)}
 
 
 @pytest.mark.parametrize(
