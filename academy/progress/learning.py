@@ -25,7 +25,7 @@ from academy.enrolments.models import SEATED, Enrolment
 from academy.errors import Conflict, Invalid, NotFound
 from academy.extensions import db, utcnow
 from academy.progress.models import CompletionRecord, LessonProgress, QuizAttempt
-from academy.progress.service import issue_completion, live_completion
+from academy.progress.service import issue_completion, last_revocation, live_completion
 
 
 @dataclass
@@ -187,6 +187,15 @@ def _complete_if_met(actor, enrolment, lessons, progress) -> tuple[CompletionRec
         for lesson in lessons
         if lesson.required and lesson.quiz and progress[lesson.id].best_score is not None
     ]
+    revoked_at = last_revocation(enrolment.user_id, course.id, cohort.id)
+    if revoked_at is not None:
+        # The progress that earned a revoked record does not earn it back, or any click (even
+        # a failed quiz, or attendance taken) would undo the revocation: every required quiz
+        # is passed again after it. A course without one is completed again by hand.
+        quizzes = [lesson.id for lesson in lessons if lesson.required and lesson.quiz]
+        scores = _passed_since(enrolment.id, quizzes, revoked_at)
+        if scores is None:
+            return None, False
     trainee = db.session.get(User, enrolment.user_id)
     return issue_completion(
         actor,
@@ -197,6 +206,23 @@ def _complete_if_met(actor, enrolment, lessons, progress) -> tuple[CompletionRec
         enrolment=enrolment,
         score=round(sum(scores) / len(scores)) if scores else None,
     )
+
+
+def _passed_since(enrolment_id: int, lesson_ids: list[int], since) -> list[int] | None:
+    """The best passing score of each quiz passed after `since`; None unless all were."""
+    if not lesson_ids:
+        return None
+    best = db.session.execute(
+        select(QuizAttempt.lesson_id, func.max(QuizAttempt.score))
+        .where(
+            QuizAttempt.enrolment_id == enrolment_id,
+            QuizAttempt.lesson_id.in_(lesson_ids),
+            QuizAttempt.passed.is_(True),
+            QuizAttempt.at > since,
+        )
+        .group_by(QuizAttempt.lesson_id)
+    ).all()
+    return [score for _lesson, score in best] if len(best) == len(lesson_ids) else None
 
 
 def complete_if_met(actor: User | None, enrolment_id: int) -> CompletionRecord | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from academy.audit.service import record
@@ -27,6 +27,17 @@ def live_completion(user_id: int, course_id: int) -> CompletionRecord | None:
             CompletionRecord.user_id == user_id,
             CompletionRecord.course_id == course_id,
             CompletionRecord.revoked_at.is_(None),
+        )
+    )
+
+
+def last_revocation(user_id: int, course_id: int, cohort_id: int) -> datetime | None:
+    """When the person's latest revoked record of the course in that cohort was revoked."""
+    return db.session.scalar(
+        select(func.max(CompletionRecord.revoked_at)).where(
+            CompletionRecord.user_id == user_id,
+            CompletionRecord.course_id == course_id,
+            CompletionRecord.cohort_id == cohort_id,
         )
     )
 

@@ -169,6 +169,77 @@ def test_a_revoked_completion_is_issued_again_when_criteria_are_met_again(seat):
     assert again.issued_now and again.certificate_code != code
 
 
+def _revoke_the_record(reason: str = "Answers were shared; must re-sit") -> None:
+    manager = factories.make_user(roles=["manager"])
+    db.session.refresh(manager)
+    revoke_completion(manager, db.session.scalar(select(CompletionRecord)), reason)
+    db.session.commit()
+
+
+def test_after_a_revocation_only_a_quiz_passed_again_issues_a_record(seat):
+    trainee, enrolment, _course = seat
+    for slug in ("lesson-1", "lesson-2"):
+        record_progress(trainee, enrolment.id, slug)
+    record_progress(trainee, enrolment.id, "lesson-3", RIGHT)
+    db.session.commit()
+    _revoke_the_record()
+
+    failed = record_progress(trainee, enrolment.id, "lesson-3", WRONG)
+    assert not failed.completed and not failed.issued_now
+    assert complete_if_met(None, enrolment.id) is None  # as attendance taken would ask
+    db.session.commit()
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CompletionRecord)
+            .where(CompletionRecord.revoked_at.is_(None))
+        )
+        == 0
+    )
+
+    passed = record_progress(trainee, enrolment.id, "lesson-3", HALF)
+    db.session.commit()
+    assert passed.issued_now
+    # The re-sit's score, not the best one from before the revocation (100).
+    assert (
+        db.session.scalar(
+            select(CompletionRecord.score).where(CompletionRecord.revoked_at.is_(None))
+        )
+        == 50
+    )
+
+
+def test_after_a_revocation_a_course_without_quizzes_is_completed_again_by_hand():
+    course = factories.make_course(lessons=2)
+    cohort = factories.make_cohort(course)
+    trainee = factories.make_user()
+    enrolment = factories.enrol(cohort, trainee)
+    for slug in ("lesson-1", "lesson-2"):
+        record_progress(trainee, enrolment.id, slug)
+    db.session.commit()
+    assert completions() == 1
+    _revoke_the_record("Recorded for the wrong person")
+
+    assert not record_progress(trainee, enrolment.id, "lesson-2").completed
+    assert complete_if_met(None, enrolment.id) is None
+    db.session.commit()
+    assert completions() == 1
+
+
+def test_a_revocation_in_one_cohort_does_not_hold_back_a_later_cohort(seat):
+    trainee, enrolment, course = seat
+    for slug in ("lesson-1", "lesson-2"):
+        record_progress(trainee, enrolment.id, slug)
+    record_progress(trainee, enrolment.id, "lesson-3", RIGHT)
+    db.session.commit()
+    _revoke_the_record()
+    db.session.get(Enrolment, enrolment.id).status = "withdrawn"
+    later = factories.enrol(factories.make_cohort(course), trainee)
+    for slug in ("lesson-1", "lesson-2"):
+        record_progress(trainee, later.id, slug)
+    assert record_progress(trainee, later.id, "lesson-3", RIGHT).issued_now
+
+
 def test_taking_attendance_issues_a_completion_that_was_waiting_for_it():
     from academy.cohorts.timetable import record_attendance
 
