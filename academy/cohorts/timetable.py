@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -16,6 +17,14 @@ from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
 
 
+def _is_web_link(url: str) -> bool:
+    # No space or control character either: a link is shown, mailed and put in calendar feeds.
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
 def _validate(title: str, starts_at: datetime, ends_at: datetime, place: str, url: str) -> None:
     fields: dict[str, list[str]] = {}
     if not (title or "").strip() or len(title.strip()) > 200:
@@ -27,9 +36,9 @@ def _validate(title: str, starts_at: datetime, ends_at: datetime, place: str, ur
     elif ends_at <= starts_at:
         fields["ends_at"] = [_("The session must end after it starts.")]
     if place not in PLACES:
-        fields["place"] = [f"One of {', '.join(PLACES)}."]
-    if url and not url.startswith(("https://", "http://")):
-        fields["meeting_url"] = [_("A meeting link starts with https://.")]
+        fields["place"] = [_("Choose one of: %(places)s.", places=", ".join(PLACES))]
+    if url and not _is_web_link(url):
+        fields["meeting_url"] = [_("A meeting link starts with https:// and has no spaces.")]
     if place == "online" and not url:
         fields["meeting_url"] = [_("An online session needs a meeting link.")]
     if fields:

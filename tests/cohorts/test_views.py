@@ -459,6 +459,57 @@ def test_timetable_attendance_schedule_and_calendar_feed(client, app):
     assert "X-WR-CALNAME:AI 未来学院\r\n" in chinese and "LOCATION:HKSTP\\, Lab 2" in chinese
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://meet.example/x\r\nBEGIN:VEVENT\r\nSUMMARY:Exam moved",
+        "https://meet.example/a b",
+        "https://meet.example/\x00",
+        "https://",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_meeting_link_that_is_not_a_plain_web_address_is_refused(client, link):
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(delivery="online", instructors=[teacher])
+    sign_in(client, teacher)
+    response = client.post(
+        f"/cohorts/{cohort.id}/sessions",
+        data={
+            "title": "Week 1",
+            "day": "2025-03-03",
+            "starts": "19:00",
+            "ends": "21:00",
+            "place": "online",
+            "meeting_url": link,
+        },
+    )
+    assert response.status_code in (400, 422)
+    assert db.session.query(CohortSession).count() == 0
+
+
+def test_text_in_a_session_cannot_add_events_to_the_calendar_feed(app):
+    from academy.cohorts.calendar import calendar_text
+
+    cohort = make_cohort(delivery="online")
+    session = CohortSession(
+        cohort_id=cohort.id,
+        title="Week 1\rBEGIN:VEVENT\r\nSUMMARY:Forged",
+        starts_at=datetime(2025, 3, 3, 11, tzinfo=UTC),
+        ends_at=datetime(2025, 3, 3, 13, tzinfo=UTC),
+        place="online",
+        location="Room\nEND:VEVENT",
+        meeting_url="https://meet.example/week-1",
+    )
+    db.session.add(session)
+    db.session.commit()
+    body = calendar_text([(session, cohort, None)])
+    lines = body.split("\r\n")
+    assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
+    assert "\r" not in body.replace("\r\n", "")
+    assert "URL:https://meet.example/week-1" in lines
+
+
 def test_staff_cannot_open_the_trainee_schedule(client, login_as):
     login_as("instructor")
     assert client.get("/schedule").status_code == 403
