@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from academy.audit.service import record
@@ -88,11 +89,11 @@ def create_user(
         fields["name"] = [_("Enter a name of 1 to 120 characters.")]
     unknown = sorted(set(roles) - set(ROLES))
     if not roles or unknown:
-        fields["roles"] = [f"Roles must be among {', '.join(ROLES)}."]
+        fields["roles"] = [_("Choose roles among: %(roles)s.", roles=", ".join(ROLES))]
     if kind not in KINDS:
-        fields["kind"] = [f"Kind must be one of {', '.join(KINDS)}."]
+        fields["kind"] = [_("Choose one of: %(choices)s.", choices=", ".join(KINDS))]
     if region not in REGIONS:
-        fields["region"] = [f"Region must be one of {', '.join(REGIONS)}."]
+        fields["region"] = [_("Choose one of: %(choices)s.", choices=", ".join(REGIONS))]
     if "partner" in roles and partner_id is None:
         fields["partner_id"] = [_("A partner user must belong to a partner.")]
     if fields:
@@ -121,8 +122,16 @@ def create_user(
             consent_share=consent_share,
             consent_changed_at=now if consent_share else None,
         )
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # In a savepoint: the same address created by another request meanwhile (a retried
+        # POST, a double-clicked sign-up) is a conflict, not a failed transaction.
+        with db.session.begin_nested():
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError as error:
+        raise Conflict(
+            _("A user with that email already exists."), {"email": [_("Already in use.")]}
+        ) from error
     if "trainee" in roles and consent_share:
         db.session.add(ConsentEvent(user_id=user.id, given=True))
     record(actor, "user.create", "user", user.id, email=email, roles=sorted(set(roles)))

@@ -36,7 +36,7 @@ def _validate(title: str, starts_at: datetime, ends_at: datetime, place: str, ur
     elif ends_at <= starts_at:
         fields["ends_at"] = [_("The session must end after it starts.")]
     if place not in PLACES:
-        fields["place"] = [_("Choose one of: %(places)s.", places=", ".join(PLACES))]
+        fields["place"] = [_("Choose one of: %(choices)s.", choices=", ".join(PLACES))]
     if url and not _is_web_link(url):
         fields["meeting_url"] = [_("A meeting link starts with https:// and has no spaces.")]
     if place == "online" and not url:

@@ -29,7 +29,7 @@ def _checked(name: str, kind: str) -> tuple[str, str]:
     if not name or len(name) > MAX_NAME:
         fields["name"] = [_("Enter a name of 1 to %(max)s characters.", max=MAX_NAME)]
     if kind not in PARTNER_KINDS:
-        fields["kind"] = [f"Kind must be one of {', '.join(PARTNER_KINDS)}."]
+        fields["kind"] = [_("Choose one of: %(choices)s.", choices=", ".join(PARTNER_KINDS))]
     if fields:
         raise Invalid(_("The partner could not be saved."), fields)
     return name, kind

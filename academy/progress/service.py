@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from academy.audit.service import record
@@ -159,12 +159,18 @@ def revoke_completion(actor: User, completion: CompletionRecord, reason: str) ->
         raise Invalid(_("Give a reason for revoking."), {"reason": [_("Required.")]})
     if completion.revoked_at is not None:
         raise Conflict(_("This completion is already revoked."))
-    actor_id = actor.id  # read before the change: a refresh would flush it half-made
-    completion.revoked_at, completion.revoked_by_id, completion.revoke_reason = (
-        utcnow(),
-        actor_id,
-        reason[:2000],
-    )
+    # Claimed with a conditional UPDATE: of two revocations sent at once (two managers, a
+    # retried request) one changes the row and the other is refused, rather than both
+    # succeeding and the second reason replacing the first.
+    claimed = db.session.execute(
+        update(CompletionRecord)
+        .where(CompletionRecord.id == completion.id, CompletionRecord.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by_id=actor.id, revoke_reason=reason[:2000])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise Conflict(_("This completion is already revoked."))
+    db.session.refresh(completion)
     if completion.cohort_id is not None:
         enrolment = db.session.scalar(
             select(Enrolment).where(

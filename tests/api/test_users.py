@@ -85,3 +85,28 @@ def test_only_admins_create_admins(api):
 def test_other_roles_cannot_create_users(api, role):
     body = {"email": "n@x.org", "name": "N", "roles": ["trainee"]}
     assert api(make_user([role])).post("/api/v1/users", json=body).status_code == 403
+
+
+@pytest.mark.slow
+def test_the_same_user_created_twice_at_once_is_one_201_and_409s(app, api):
+    import threading
+
+    headers = api(make_user(["manager"])).headers
+    body = {"email": "twice@example.org", "name": "Twice", "roles": ["instructor"]}
+    callers = 6
+    barrier = threading.Barrier(callers)
+    statuses: list[int] = []
+
+    def create(client):
+        barrier.wait(timeout=30)
+        statuses.append(client.post("/api/v1/users", json=body, headers=headers).status_code)
+
+    threads = [threading.Thread(target=create, args=(app.test_client(),)) for _ in range(callers)]
+    db.session.commit()  # outside a request every SQLite transaction takes the write lock
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [201] + [409] * (callers - 1)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).where(User.email == "twice@example.org")) == 1

@@ -156,6 +156,31 @@ def test_two_tabs_finishing_the_last_two_lessons_at_once_complete_once(app, api)
     assert count(CompletionRecord) == 1
 
 
+@pytest.mark.slow
+def test_revocations_sent_at_once_revoke_once_and_keep_the_first_reason(app, api, seat):
+    from academy.audit.models import AuditEvent
+
+    trainee, enrolment, _course = seat
+    api(trainee).post(url(enrolment), json={"lesson": "lesson-1"})
+    api(trainee).post(url(enrolment), json={"lesson": "lesson-2", "answers": RIGHT})
+    record = db.session.scalar(select(CompletionRecord))
+    headers = api(factories.make_user(roles=["manager"])).headers
+    path = f"/api/v1/completions/{record.id}/revoke"
+
+    responses = _post_at_once(app, [(path, {"reason": f"reason {i}"}, headers) for i in range(6)])
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 409, 409, 409, 409, 409]
+    winner = next(r for r in responses if r.status_code == 200)
+    db.session.expire_all()
+    kept = db.session.get(CompletionRecord, record.id)
+    assert kept.revoke_reason == winner.json["reason"]
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "completion.revoke")
+    ).all()
+    assert len(events) == 1
+
+
 def test_certificate_verification_and_revocation(api, client, seat):
     trainee, _enrolment, course = seat
     record = factories.complete(trainee, course, factories.local_today())
