@@ -84,17 +84,27 @@ def api_error(status: int, message: str, fields: dict | None = None, code: str |
 
 
 def _field_errors(data: dict | None) -> dict:
-    """Flatten webargs' {"json": {"field": [...]}} into {"field": [...]}."""
+    """webargs' {"json": {"field": [...]}} as API.md's {"field": [messages]}.
+
+    A nested field is named by its path: "roles.0" for a list item, "answers.q1" for a
+    dictionary's value (marshmallow files that under a further "value" or "key").
+    """
     if not data:
         return {}
     messages = data.get("messages") or data.get("errors") or {}
-    flat: dict = {}
+    flat: dict[str, list] = {}
     for location, errors in messages.items():
-        if isinstance(errors, dict):
-            flat.update(errors)
-        else:
-            flat[location] = errors
+        _flatten(errors, [] if isinstance(errors, dict) else [location], flat)
     return flat
+
+
+def _flatten(errors, path: list[str], flat: dict[str, list]) -> None:
+    if isinstance(errors, dict):
+        for key, inner in errors.items():
+            step = [] if path and key in ("key", "value") else [str(key)]
+            _flatten(inner, path + step, flat)
+    else:
+        flat.setdefault(".".join(path), []).extend(errors if isinstance(errors, list) else [errors])
 
 
 def _page(status: int, message: str):
@@ -113,19 +123,24 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         db.session.rollback()
         status = error.code or 500
+        # A 405 names the methods the address does take (RFC 9110 asks for it).
+        methods = getattr(error, "valid_methods", None) if status == 405 else None
+        allow = {"Allow": ", ".join(methods)} if methods else {}
         if wants_json():
             fields = _field_errors(getattr(error, "data", None))
             message = "The request body or query is invalid." if fields else error.description
             headers = dict(getattr(error, "data", {}) or {}).get("headers") or {}
             response, status = api_error(status, message, fields)
             response.headers.update(headers)
+            response.headers.update(allow)
             if status == 401:
                 response.headers["WWW-Authenticate"] = "Bearer"
             return response, status
         # Werkzeug's stock descriptions are English; error.html says the same in the page's
         # language, so only a description written for this case is passed on.
         custom = error.description != type(error).description
-        return _page(status, error.description if custom else None)
+        page, status = _page(status, error.description if custom else None)
+        return page, status, allow
 
     @app.errorhandler(CSRFError)
     def stale_form(_error: CSRFError):

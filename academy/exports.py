@@ -15,7 +15,7 @@ from urllib.parse import quote
 from flask import Response, stream_with_context
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # Werkzeug adds "; charset=utf-8" to text types
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Fonts with Chinese glyphs, looked for in this order (Debian: fonts-wqy-microhei, fonts-noto-cjk).

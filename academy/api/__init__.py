@@ -1,6 +1,6 @@
 """The JSON API v1: bearer tokens, one error format, and an OpenAPI document built from the code."""
 
-from flask import Flask
+from flask import Flask, request
 from flask_smorest import Api as SmorestApi
 from marshmallow import Schema, fields
 
@@ -15,11 +15,12 @@ def _refused(response) -> bool:
     return response.status_code == 401
 
 
-def _holds_a_good_token() -> bool:
+def _holds_a_good_token_or_none() -> bool:
     # The limit is kept per address, and many people can share one (a campus network): a
     # client with a good token is not held back by someone else's guesses. Guesses still
-    # count and are refused; each costs the same indexed lookup a good call does.
-    return current_actor() is not None
+    # count and are refused; each costs the same indexed lookup a good call does. A call
+    # with no token guesses nothing: an anonymous certificate check is never held back.
+    return "Authorization" not in request.headers or current_actor() is not None
 
 
 class ErrorDetailSchema(Schema):
@@ -68,7 +69,7 @@ def configure_api(app: Flask) -> None:
         BAD_TOKEN_LIMIT,
         scope="api-bad-token",
         deduct_when=_refused,
-        exempt_when=_holds_a_good_token,
+        exempt_when=_holds_a_good_token_or_none,
     )
     for module in (
         me,

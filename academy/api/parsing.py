@@ -8,9 +8,11 @@ import json
 
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core
-from webargs.flaskparser import FlaskParser, abort
+from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.exceptions import UnsupportedMediaType
 
 NOT_TEXT = "Contains a character that is not text (an unpaired UTF-16 surrogate)."
+NOT_JSON = "Send the body as JSON, with Content-Type: application/json."
 
 
 def _is_text(value: str) -> bool:
@@ -40,6 +42,10 @@ def _holds_non_text(value) -> bool:
 
 class BodyParser(FlaskParser):
     def _raw_load_json(self, req):
+        if not is_json_request(req) and req.get_data(cache=True):
+            # webargs reads such a body as no body at all: a client that forgot the header
+            # would be told its fields are missing, or have them silently ignored.
+            raise UnsupportedMediaType(NOT_JSON)
         try:
             body = super()._raw_load_json(req)
         except json.JSONDecodeError:

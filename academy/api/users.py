@@ -13,6 +13,15 @@ from academy.permissions import current_actor, requires
 blp = Blueprint("api_users", __name__, url_prefix="/api/v1", description="Users")
 
 
+class StrictBool(fields.Boolean):
+    """JSON true or false only: consent is never read into "yes", "on" or 1."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class UserInSchema(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
@@ -25,7 +34,7 @@ class UserInSchema(Schema):
     region = fields.Str(load_default="other", validate=validate.OneOf(REGIONS))
     organisation = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=200))
     partner_id = StrictInt(allow_none=True, load_default=None)
-    consent_share = fields.Bool(load_default=False)
+    consent_share = StrictBool(load_default=False)
 
     @validates_schema
     def partner_only_for_partner_users(self, data, **_kwargs):

@@ -100,20 +100,24 @@ def public_quiz(quiz: dict | None) -> dict | None:
 
 
 def score_quiz(quiz: dict, answers: dict) -> QuizResult:
-    """Score answers {question_id: choice_index}; every question must be answered once."""
+    """Score answers {question_id: choice_index}; every question must be answered once.
+
+    A refused answer is filed under "answers.<question id>", its path in the API's body.
+    """
     questions = {q["id"]: q for q in quiz["questions"]}
     fields: dict[str, list[str]] = {}
     for qid in answers:
         if qid not in questions:
-            fields[str(qid)] = [_("No such question in this quiz.")]
+            fields[f"answers.{qid}"] = [_("No such question in this quiz.")]
     for qid, question in questions.items():
         choice = answers.get(qid)
         if choice is None:
-            fields[qid] = [_("Choose an answer.")]
+            fields[f"answers.{qid}"] = [_("Choose an answer.")]
         elif isinstance(choice, bool) or not isinstance(choice, int):
-            fields[qid] = [_("Give the number of a choice.")]
+            fields[f"answers.{qid}"] = [_("Give the number of a choice.")]
         elif not 0 <= choice < len(question["choices"]):
-            fields[qid] = [_("Choose 0 to %(last)s.", last=len(question["choices"]) - 1)]
+            last = len(question["choices"]) - 1
+            fields[f"answers.{qid}"] = [_("Choose 0 to %(last)s.", last=last)]
     if fields:
         raise Invalid(_("Answer every question of the quiz."), fields)
     correct = {qid: answers[qid] == q["answer"] for qid, q in questions.items()}

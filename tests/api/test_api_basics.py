@@ -59,6 +59,32 @@ def test_wrong_method_is_a_json_405(api):
     response = api(make_user()).post("/api/v1/me", json={})
     assert response.status_code == 405
     assert response.json["error"]["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_a_page_that_refuses_the_method_names_those_it_takes(client):
+    response = client.post("/help")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"].split(", ")
+
+
+def test_a_body_that_is_not_declared_json_is_a_415_and_changes_nothing(api):
+    from academy.extensions import db
+    from academy.partners.models import Partner
+
+    caller = api(make_user(["manager"]))
+    response = caller.client.post(
+        "/api/v1/partners",
+        data='{"name": "Acme", "kind": "company"}',
+        headers={**caller.headers, "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 415
+    assert response.json["error"]["code"] == "unsupported_media_type"
+    assert "application/json" in response.json["error"]["message"]
+    assert db.session.query(Partner).count() == 0
+    assert (
+        caller.post("/api/v1/partners", json={"name": "Acme", "kind": "company"}).status_code == 201
+    )
 
 
 def test_unexpected_errors_are_a_json_500_that_leaks_nothing(app, api):

@@ -53,7 +53,7 @@ def test_partner_users_carry_their_partner(api):
     [
         ({"email": "nope", "name": "A", "roles": ["trainee"]}, "email"),
         ({"email": "a@x.org", "name": "", "roles": ["trainee"]}, "name"),
-        ({"email": "a@x.org", "name": "A", "roles": ["wizard"]}, "roles"),
+        ({"email": "a@x.org", "name": "A", "roles": ["wizard"]}, "roles.0"),
         ({"email": "a@x.org", "name": "A", "roles": []}, "roles"),
         ({"email": "a@x.org", "name": "A", "roles": ["trainee"], "kind": "child"}, "kind"),
         ({"email": "a@x.org", "name": "A", "roles": ["trainee"], "region": "mars"}, "region"),
@@ -72,6 +72,9 @@ def test_bad_fields_are_refused_and_nothing_is_created(api, body, field):
     response = caller.post("/api/v1/users", json=body)
     assert response.status_code == 422
     assert field in response.json["error"]["fields"]
+    # API.md's shape: {field: [messages]}, however deep the field sits.
+    messages = response.json["error"]["fields"].values()
+    assert all(isinstance(m, list) and all(isinstance(x, str) for x in m) for m in messages)
     assert user_count() == before
 
 
@@ -110,3 +113,16 @@ def test_the_same_user_created_twice_at_once_is_one_201_and_409s(app, api):
     assert sorted(statuses) == [201] + [409] * (callers - 1)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).where(User.email == "twice@example.org")) == 1
+
+
+@pytest.mark.parametrize("given", ["yes", "on", 1, "true", None])
+def test_consent_is_a_json_boolean_and_nothing_else(api, given):
+    caller = api(make_user(["manager"]))
+    before = user_count()
+    response = caller.post(
+        "/api/v1/users",
+        json={"email": "c@example.org", "name": "C", "roles": ["trainee"], "consent_share": given},
+    )
+    assert response.status_code == 422
+    assert "consent_share" in response.json["error"]["fields"]
+    assert user_count() == before

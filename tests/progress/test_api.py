@@ -55,9 +55,10 @@ def test_progress_answers_as_api_md_says(api, seat):
     [
         ({}, "lesson"),
         ({"lesson": "lesson-1", "extra": 1}, "extra"),
-        ({"lesson": "lesson-2", "answers": {"q1": "one", "q2": 0}}, "answers"),
-        ({"lesson": "lesson-2", "answers": {"q1": 1}}, "q2"),
-        ({"lesson": "lesson-2", "answers": {"q1": 1, "q2": 9}}, "q2"),
+        # A nested field is named by its path in the body.
+        ({"lesson": "lesson-2", "answers": {"q1": "one", "q2": 0}}, "answers.q1"),
+        ({"lesson": "lesson-2", "answers": {"q1": 1}}, "answers.q2"),
+        ({"lesson": "lesson-2", "answers": {"q1": 1, "q2": 9}}, "answers.q2"),
         ({"lesson": "lesson-2"}, "answers"),
     ],
 )
@@ -67,6 +68,9 @@ def test_bad_progress_bodies_are_refused_and_change_nothing(api, seat, body, fie
     assert response.status_code == 422
     assert field in response.json["error"]["fields"]
     assert count(LessonProgress) == 0 and count(QuizAttempt) == 0
+    # API.md's shape: {field: [messages]}, however deep the field sits.
+    messages = response.json["error"]["fields"].values()
+    assert all(isinstance(m, list) and all(isinstance(x, str) for x in m) for m in messages)
 
 
 def test_another_trainee_can_neither_change_nor_learn_of_an_enrolment(api, seat):

@@ -89,7 +89,12 @@ def test_a_failed_quiz_alone_never_completes(seat):
 
 @pytest.mark.parametrize(
     ("answers", "field"),
-    [(None, "answers"), ({"q1": 1}, "q2"), ({"q1": 1, "q2": 5}, "q2"), ({**RIGHT, "zz": 0}, "zz")],
+    [
+        (None, "answers"),
+        ({"q1": 1}, "answers.q2"),
+        ({"q1": 1, "q2": 5}, "answers.q2"),
+        ({**RIGHT, "zz": 0}, "answers.zz"),
+    ],
 )
 def test_quiz_answers_must_be_complete_and_in_range(seat, answers, field):
     trainee, enrolment, _course = seat

@@ -42,6 +42,7 @@ def test_the_export_lists_every_completion_of_the_year(client, login_as, api):
     assert response.status_code == 200
     assert response.is_streamed
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset
     assert f"completions-{YEAR}.csv" in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True).splitlines()[0] == "\ufeff" + ",".join(HEADER)
     rows = _rows(response)

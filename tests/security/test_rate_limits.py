@@ -74,6 +74,19 @@ def test_guesses_from_an_address_do_not_hold_back_a_good_token_there(limited_app
     assert client.get("/api/v1/me", headers=bad).status_code == 429  # still refused
 
 
+def test_guesses_from_an_address_do_not_hold_back_anonymous_certificate_checks(limited_app):
+    client = limited_app().test_client()
+    bad = {"Authorization": "Bearer ak_guess"}
+    for _ in range(21):
+        client.get("/api/v1/me", headers=bad)
+    assert client.get("/api/v1/me", headers=bad).status_code == 429
+    check = client.get("/api/v1/certificates/AFA-NONE-NONE-NONE-NONE")
+    assert check.status_code == 404  # answered, not held back
+    # Calls without a token guess nothing, so they do not count either.
+    for _ in range(30):
+        assert client.get("/api/v1/me").status_code == 401
+
+
 def test_creating_tokens_is_limited(limited_app):
     app = limited_app()
     client = app.test_client()
