@@ -26,7 +26,10 @@ class FilterForm(FlaskForm):
             NumberRange(MIN_YEAR, MAX_YEAR, message=_l("A year from 2000 to 2100.")),
         ],
     )
-    track = SelectField(_l("Track"), validators=[Optional()])
+    # No Optional() on the choices: it would take a value of spaces as empty, skip the choice
+    # check and hand " " on as a filter (a 500 for partner, a silent 0 for the others). A
+    # field left out of the URL is "" (all), which each list offers.
+    track = SelectField(_l("Track"), default="")
     region = SelectField(
         _l("Region"),
         choices=choices(
@@ -37,7 +40,7 @@ class FilterForm(FlaskForm):
                 ("other", _l("Other")),
             ]
         ),
-        validators=[Optional()],
+        default="",
     )
     kind = SelectField(
         _l("Trainee kind"),
@@ -48,9 +51,9 @@ class FilterForm(FlaskForm):
                 ("student", _l("University student")),
             ]
         ),
-        validators=[Optional()],
+        default="",
     )
-    partner = SelectField(_l("Sponsoring partner"), validators=[Optional()])
+    partner = SelectField(_l("Sponsoring partner"), default="")
     submit = SubmitField(_l("Apply"))
 
     def set_choices(self, tracks: dict[str, str], partners: dict[int, str]) -> None:

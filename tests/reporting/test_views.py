@@ -132,7 +132,19 @@ def test_every_export_link_keeps_the_partner_filter(client, login_as):
 
 @pytest.mark.parametrize(
     "query",
-    ["year=abc", "year=1850", "track=no-such-track", "region=mars", "kind=robot", "partner=99"],
+    [
+        "year=abc",
+        "year=1850",
+        "track=no-such-track",
+        "region=mars",
+        "kind=robot",
+        "partner=99",
+        # Spaces are not "all": they were a 500 (partner) or a headcount of 0 (the others).
+        "partner=+",
+        "track=+",
+        "region=%20",
+        "kind=%09",
+    ],
 )
 def test_invalid_filters_get_a_clear_message_not_a_500(client, login_as, query):
     login_as("manager")
