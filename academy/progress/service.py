@@ -137,6 +137,13 @@ def record_manual_completion(
                 _("That person holds no seat in this cohort."),
                 {"user_id": [_("Not enrolled in this cohort.")]},
             )
+        if completed_on < cohort.start_on:
+            # Dated earlier, it would count in a year (or a partner's period) the cohort
+            # never ran in.
+            raise Invalid(
+                _("A completion cannot be dated before its cohort started."),
+                {"completed_on": [_("Before the cohort's start.")]},
+            )
     completion, created = issue_completion(
         actor,
         user,

@@ -356,6 +356,23 @@ def test_a_manual_completion_needs_a_seat_in_the_cohort(api):
     assert api(manager).post("/api/v1/completions", json=seated_body).status_code == 201
 
 
+def test_a_manual_completion_is_not_dated_before_its_cohort_started(api):
+    course = make_course("ai-foundations")
+    start = local_today() - timedelta(days=10)
+    cohort = make_cohort(course, start_on=start, end_on=local_today() + timedelta(days=30))
+    trainee = make_user()
+    enrol(cohort, trainee)
+    manager = api(make_user(["manager"]))
+    base = {"user_id": trainee.id, "course": "ai-foundations", "cohort_id": cohort.id}
+    early = {**base, "completed_on": "2019-03-01", "reason": "Assessed"}
+    response = manager.post("/api/v1/completions", json=early)
+    assert response.status_code == 422
+    assert "completed_on" in response.json["error"]["fields"]
+    assert db.session.query(CompletionRecord).count() == 0
+    on_the_day = {**base, "completed_on": start.isoformat(), "reason": "Assessed"}
+    assert manager.post("/api/v1/completions", json=on_the_day).status_code == 201
+
+
 def test_a_manual_completion_is_for_a_trainee(api):
     make_course("ai-foundations")
     manager = make_user(["manager"])
