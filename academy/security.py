@@ -51,12 +51,24 @@ def configure_security(app: Flask) -> None:
     )
     app.session_interface = KeptCookieSessions()
     app.before_request(refuse_nul_characters)
+    app.after_request(private_by_default)
     # In place of Flask-WTF's own (its context processor is overridden in academy.templating).
     app.jinja_env.globals["csrf_token"] = csrf_token
     proxies = app.config["ACADEMY_TRUSTED_PROXIES"]
     if proxies:
         # Only then is X-Forwarded-For believed (rate limits key on the client address).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def private_by_default(response):
+    """No cache, the browser's or a shared one, keeps a copy of a page or an API answer.
+
+    They carry personal data, and one shows a new API token once. Static files and any view
+    that chooses otherwise set their own Cache-Control.
+    """
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def refuse_nul_characters() -> None:

@@ -37,6 +37,16 @@ def test_every_page_carries_the_security_headers(client):
     )
 
 
+def test_pages_and_api_answers_are_not_kept_in_caches(client, login_as, api):
+    trainee = login_as("trainee")
+    for path in ("/learning", "/account/data.json", "/login"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    assert api(trainee).get("/api/v1/me").headers["Cache-Control"] == "no-store"
+    # Static files are revalidated instead, as Flask serves them.
+    with client.get("/static/css/learning.css") as static:
+        assert static.headers["Cache-Control"] == "no-cache"
+
+
 @pytest.mark.parametrize("value", ["soon", "-1", "1e"])
 def test_a_bad_number_setting_names_itself(monkeypatch, value):
     monkeypatch.setenv("ACADEMY_DB_PING_AFTER", value)
