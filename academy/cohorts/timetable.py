@@ -106,7 +106,11 @@ def record_attendance(actor: User, session: CohortSession, present: dict[int, bo
         row.enrolment_id: row
         for row in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
     }
-    now, changes = utcnow(), 0
+    now = utcnow()
+    # Attendance can decide a completion: the audit event says who was marked what, and what
+    # a correction replaced, so how a completion was earned or lost can be traced.
+    marked: dict[str, list[int]] = {"present": [], "absent": []}
+    corrected: list[dict] = []
     for enrolment_id, here in present.items():
         row = rows.get(enrolment_id)
         if row is None:
@@ -119,13 +123,23 @@ def record_attendance(actor: User, session: CohortSession, present: dict[int, bo
                     recorded_at=now,
                 )
             )
+            marked["present" if here else "absent"].append(enrolment_id)
         elif row.present != here:
+            corrected.append(
+                {"enrolment_id": enrolment_id, "was": row.present, "by": row.recorded_by_id}
+            )
             row.present, row.recorded_by_id, row.recorded_at = here, actor.id, now
-        else:
-            continue
-        changes += 1
     db.session.flush()
-    record(actor, "attendance.record", "cohort_session", session.id, changes=changes)
+    changes = len(marked["present"]) + len(marked["absent"]) + len(corrected)
+    record(
+        actor,
+        "attendance.record",
+        "cohort_session",
+        session.id,
+        changes=changes,
+        marked=marked,
+        corrected=corrected,
+    )
     _complete_where_attendance_was_missing(
         actor, session, [e for e, here in present.items() if here]
     )

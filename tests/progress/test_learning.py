@@ -270,3 +270,36 @@ def test_taking_attendance_issues_a_completion_that_was_waiting_for_it():
     record_attendance(instructor, session, {enrolment.id: True})
     db.session.commit()
     assert completions() == 1
+
+
+def test_attendance_marks_and_corrections_are_audited_with_what_they_replaced():
+    from academy.audit.models import AuditEvent
+    from academy.cohorts.timetable import record_attendance
+
+    cohort = factories.make_cohort(factories.make_course(lessons=1), delivery="shenzhen")
+    first, second = (factories.make_user(roles=["instructor"]) for _ in range(2))
+    here, away = factories.make_user(), factories.make_user()
+    here_seat, away_seat = factories.enrol(cohort, here), factories.enrol(cohort, away)
+    start = datetime.now(UTC) - timedelta(days=1)
+    session = CohortSession(
+        cohort_id=cohort.id,
+        title="Lab",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="shenzhen",
+    )
+    db.session.add(session)
+    db.session.commit()
+
+    record_attendance(first, session, {here_seat.id: True, away_seat.id: False})
+    record_attendance(second, session, {here_seat.id: False, away_seat.id: False})
+    db.session.commit()
+
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "attendance.record").order_by(AuditEvent.id)
+    ).all()
+    assert events[0].detail["marked"] == {"present": [here_seat.id], "absent": [away_seat.id]}
+    assert events[1].detail["corrected"] == [
+        {"enrolment_id": here_seat.id, "was": True, "by": first.id}
+    ]
+    assert events[1].detail["changes"] == 1 and events[1].actor_id == second.id
