@@ -7,11 +7,14 @@ often they are read, so each whole answer is cached.
 
 Design:
 
-- ``data_versions`` holds one row per *scope* with a random token. Two scopes:
-  ``records`` (completions, enrolments, cohorts, profiles, courses, lessons, tracks, partners,
-  programme years, people's names) and ``activity`` (lesson progress), because lesson progress
-  is written all day long and only the dashboard's funnel and cohort progress read it; the
-  headcount API and the partner report stay cached while trainees study.
+- ``data_versions`` holds one row per *scope* with a random token. Three scopes:
+  ``records`` (completions, cohorts, profiles, courses, lessons, tracks, partners, programme
+  years, people's names), ``enrolments`` (enrolments and cohorts' seat counts) and
+  ``activity`` (lesson progress). Lesson progress is written all day long and only the
+  dashboard's funnel and cohort progress read it; enrolments change with every join, move and
+  withdrawal and only the forecast, the funnel and the cohort rows read them. So the year's
+  completion figures, the costly part, and the partner report stay cached while trainees
+  join and study.
 - Session hooks notice every write to a watched table, whether through the ORM unit of work
   (``after_flush``) or a bulk/Core statement run through the session (``do_orm_execute``:
   bulk imports, the synthetic academy, the test clean-up). Just before the transaction
@@ -60,21 +63,25 @@ from academy.reporting.models import DataVersion
 
 T = TypeVar("T")
 
-RECORDS, ACTIVITY = "records", "activity"
-SCOPES = (RECORDS, ACTIVITY)
-# table -> (scope, columns whose change matters; None for any change)
-WATCHED: dict[str, tuple[str, frozenset[str] | None]] = {
-    "completion_records": (RECORDS, None),
-    "enrolments": (RECORDS, None),
-    "cohorts": (RECORDS, None),
-    "trainee_profiles": (RECORDS, None),
-    "courses": (RECORDS, None),
-    "lessons": (RECORDS, None),
-    "tracks": (RECORDS, None),
-    "partners": (RECORDS, None),
-    "programme_years": (RECORDS, None),
-    "users": (RECORDS, frozenset({"name"})),  # graduates lists show names
-    "lesson_progress": (ACTIVITY, None),
+RECORDS, ENROLMENTS, ACTIVITY = "records", "enrolments", "activity"
+SCOPES = (RECORDS, ENROLMENTS, ACTIVITY)
+# Until first written, a scope split off another one shares its token: every change made
+# before the split changed that one's.
+SPLIT_FROM = {ENROLMENTS: RECORDS}
+ANY = None  # in WATCHED: any column not named
+# table -> {column: the scope its change touches}; columns not named (and no ANY) don't matter
+WATCHED: dict[str, dict[str | None, str]] = {
+    "completion_records": {ANY: RECORDS},
+    "enrolments": {ANY: ENROLMENTS},
+    "cohorts": {"seats_taken": ENROLMENTS, ANY: RECORDS},
+    "trainee_profiles": {ANY: RECORDS},
+    "courses": {ANY: RECORDS},
+    "lessons": {ANY: RECORDS},
+    "tracks": {ANY: RECORDS},
+    "partners": {ANY: RECORDS},
+    "programme_years": {ANY: RECORDS},
+    "users": {"name": RECORDS},  # graduates lists show names
+    "lesson_progress": {ANY: ACTIVITY},
 }
 _PENDING = "academy_changed_scopes"
 _READ = "academy_report_tokens"  # on flask.g: {reads the replica: {scope: token}}
@@ -91,24 +98,31 @@ def _mark(session: Session, scopes: Iterable[str]) -> None:
     session.info.setdefault(_PENDING, set()).update(scopes)
 
 
-def _changed(obj: Any) -> str | None:
+def _scopes_of(table: str, columns: Iterable[str] | None) -> set[str]:
+    """The scopes a change to these columns of `table` touches (None: a whole row)."""
+    rules = WATCHED[table]
+    if columns is None:
+        return set(rules.values())
+    return {scope for c in columns if (scope := rules.get(c, rules.get(ANY))) is not None}
+
+
+def _changed(obj: Any, whole: bool) -> set[str]:
     table = getattr(obj, "__tablename__", None)
     if table not in WATCHED:
-        return None
-    scope, columns = WATCHED[table]
-    if columns is None:
-        return scope
+        return set()
+    if whole:  # added or deleted
+        return _scopes_of(table, None)
     state = inspect(obj)
-    return scope if any(state.attrs[c].history.has_changes() for c in columns) else None
+    return _scopes_of(table, [a.key for a in state.attrs if a.history.has_changes()])
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
-    scopes = {
-        scope
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if (scope := _changed(obj)) is not None
-    }
+    scopes: set[str] = set()
+    for obj in (*session.new, *session.deleted):
+        scopes |= _changed(obj, whole=True)
+    for obj in session.dirty:
+        scopes |= _changed(obj, whole=False)
     if scopes:
         _mark(session, scopes)
 
@@ -124,8 +138,11 @@ def _on_execute(state) -> None:
         return
     name = getattr(getattr(statement, "table", None), "name", None)
     if name in WATCHED:
-        # Bulk statements are rare; any of them on a watched table counts as a change.
-        _mark(state.session, {WATCHED[name][0]})
+        # An UPDATE's SET columns decide (taking a seat changes only the seat count); any
+        # other bulk statement on a watched table counts as a change of whole rows.
+        values = getattr(statement, "_values", None) if state.is_update else None
+        columns = [getattr(c, "key", c) for c in values] if values else None
+        _mark(state.session, _scopes_of(name, columns))
 
 
 @event.listens_for(Session, "before_commit")
@@ -242,10 +259,11 @@ def versions(scopes: Iterable[str]) -> tuple[str, ...] | None:
             read[where] = _read_tokens(SCOPES)
         tokens = read[where]
     else:
-        tokens = _read_tokens(wanted)
-    if any(scope not in tokens for scope in wanted):
+        tokens = _read_tokens({*wanted, *(SPLIT_FROM.get(scope, scope) for scope in wanted)})
+    found = [tokens.get(scope) or tokens.get(SPLIT_FROM.get(scope, scope)) for scope in wanted]
+    if None in found:
         return None
-    return tuple(tokens[scope] for scope in wanted)
+    return tuple(found)
 
 
 def _read_tokens(scopes: Iterable[str]) -> dict[str, str]:

@@ -43,25 +43,42 @@ TOP_ORGANISATIONS = 10
 RISK_MARGIN = 0.2
 
 
-def headline(period: Period, today: date, filters: Filters = Filters()) -> dict:
-    """The object GET /api/v1/headcount answers and `academy headcount --json` prints."""
-    return cache.remember(
-        "headline", (period, today, filters), lambda: _compute_headline(period, today, filters)
-    )
-
-
-def _compute_headline(period: Period, today: date, filters: Filters) -> dict:
-    start, end = period.starts_on, period.ends_on
-    trained = trained_count(start, end, filters=filters)
-    pace = forecasting.forecast(period, trained, today, filters)
-    parts = {name: breakdown(name, start, end, filters=filters) for name in HEADLINE_PARTS}
-    return _headline(period, trained, pace, parts, track_names(), filters)
-
-
 HEADLINE_PARTS = ("track", "kind", "region")
 
 
-def _headline(period, trained, pace, parts, tracks, filters) -> dict:
+def headline(period: Period, today: date, filters: Filters = Filters()) -> dict:
+    """The object GET /api/v1/headcount answers and `academy headcount --json` prints."""
+    figures = cache.remember(
+        "headline-records", (period, filters), lambda: _completion_figures(period, filters)
+    )
+    pace = pace_for(period, figures["trained"], today, filters)
+    return _headline(period, pace, figures)
+
+
+def pace_for(period: Period, trained: int, today: date, filters: Filters) -> forecasting.Forecast:
+    """The forecast, cached apart from the completion figures: it reads enrolments too, which
+    change with every join, and those leave the completion figures (the costly part) cached."""
+    return cache.remember(
+        "forecast",
+        (period, trained, today, filters),
+        lambda: forecasting.forecast(period, trained, today, filters),
+        scopes=(cache.RECORDS, cache.ENROLMENTS),
+    )
+
+
+def _completion_figures(period: Period, filters: Filters, parts=HEADLINE_PARTS) -> dict:
+    """What the headline reads from completion records alone."""
+    start, end = period.starts_on, period.ends_on
+    return {
+        "trained": trained_count(start, end, filters=filters),
+        "parts": {name: breakdown(name, start, end, filters=filters) for name in parts},
+        "by_month": months(start, end, filters=filters),
+        "tracks": track_names(),
+    }
+
+
+def _headline(period: Period, pace: forecasting.Forecast, figures: dict) -> dict:
+    trained, parts, tracks = figures["trained"], figures["parts"], figures["tracks"]
     return {
         "year": period.year,
         "target": period.target,
@@ -73,7 +90,7 @@ def _headline(period, trained, pace, parts, tracks, filters) -> dict:
         "by_track": complete_buckets(parts["track"], tuple(tracks)),
         "by_kind": complete_buckets(parts["kind"], KINDS),
         "by_region": complete_buckets(parts["region"], REGIONS),
-        "by_month": months(period.starts_on, period.ends_on, filters=filters),
+        "by_month": figures["by_month"],
         "starts_on": period.starts_on.isoformat(),
         "ends_on": period.ends_on.isoformat(),
         "ahead_by": pace.ahead_by,
@@ -277,17 +294,19 @@ def dashboard(year: int, filters: Filters, today: date) -> Dashboard:
         "dashboard",
         (year, filters, today),
         lambda: _compute_dashboard(year, filters, today),
-        scopes=(cache.RECORDS, cache.ACTIVITY),
+        scopes=(cache.RECORDS, cache.ENROLMENTS, cache.ACTIVITY),
     )
 
 
 def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
-    # Lesson progress is written all day and changes only the funnel and the cohort rows; the
-    # year's aggregates (most of the cost) stay cached until a record they read changes.
+    # Enrolments and lesson progress change all day and touch only the forecast, the funnel
+    # and the cohort rows; the year's completion figures (most of the cost) stay cached until
+    # a record they read changes.
     fixed = cache.remember(
-        "dashboard-records", (year, filters, today), lambda: _year_figures(year, filters, today)
+        "dashboard-records", (year, filters), lambda: _year_figures(year, filters)
     )
     period = fixed["period"]
+    pace = pace_for(period, fixed["trained"], today, filters)
     as_of = utcnow()
     now = datetime.combine(today, time(23, 59), tzinfo=UTC)
     stats = cohort_stats(period, today, filters)
@@ -295,8 +314,8 @@ def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
         period=period,
         filters=filters,
         today=today,
-        summary=fixed["summary"],
-        pace=fixed["pace"],
+        summary=_headline(period, pace, fixed),
+        pace=pace,
         breakdowns=fixed["parts"],
         funnel=funnel(period, now, filters),
         cohorts=stats,
@@ -307,32 +326,19 @@ def _compute_dashboard(year: int, filters: Filters, today: date) -> Dashboard:
     )
 
 
-def _year_figures(year: int, filters: Filters, today: date) -> dict:
-    """The dashboard's figures that do not read lesson progress."""
+def _year_figures(year: int, filters: Filters) -> dict:
+    """The dashboard's figures read from completion records alone."""
     years = list(range(year - YEARS_COMPARED + 1, year + 1))
     found = periods(years)
     period = found[year]
-    start, end = period.starts_on, period.ends_on
-    trained = trained_count(start, end, filters=filters)
-    pace = forecasting.forecast(period, trained, today, filters)
-    tracks = track_names()
-    parts = {
-        name: breakdown(name, start, end, filters=filters)
-        for name in ("track", "kind", "region", "delivery", "partner")
-    }
-    parts["organisation"] = breakdown(
-        "organisation", start, end, filters=filters, limit=TOP_ORGANISATIONS
+    figures = _completion_figures(
+        period, filters, ("track", "kind", "region", "delivery", "partner")
     )
-    summary = _headline(period, trained, pace, parts, tracks, filters)
-    compared = {year: cumulative(summary["by_month"])}
+    figures["parts"]["organisation"] = breakdown(
+        "organisation", period.starts_on, period.ends_on, filters=filters, limit=TOP_ORGANISATIONS
+    )
+    compared = {year: cumulative(figures["by_month"])}
     for other in years[:-1]:
         p = found[other]
         compared[other] = cumulative(months(p.starts_on, p.ends_on, filters=filters))
-    return {
-        "period": period,
-        "summary": summary,
-        "pace": pace,
-        "parts": parts,
-        "years": dict(sorted(compared.items())),
-        "tracks": tracks,
-    }
+    return {**figures, "period": period, "years": dict(sorted(compared.items()))}

@@ -109,12 +109,13 @@ def dashboard():
         "dashboard-page",
         (year, filters, today(), can_edit_target),
         page_blocks,
-        # Lesson progress is written all day long; were the page exact about it, nearly every
-        # view would recompute the year's cohort rows and funnel (a third of a second at 25,000
-        # trainees). Its progress figures may be a minute behind, and the page says as of
-        # when; every record-based figure (the headcount first) is exact, as are the exports.
+        # Lesson progress and enrolments are written all day long; were the page exact about
+        # them, nearly every view would recompute the year's cohort rows, funnel and forecast
+        # (about a second at 25,000 trainees). Those figures may be a minute behind, and the
+        # page says as of when; every figure from completion records (the headcount first) is
+        # exact, as are the exports.
         scopes=(cache.RECORDS,),
-        lagging=(cache.ACTIVITY,),
+        lagging=(cache.ENROLMENTS, cache.ACTIVITY),
     )
     return render_template("reporting/cached_page.html", blocks=blocks)
 

@@ -41,7 +41,9 @@ def test_a_second_read_costs_one_query_and_gives_the_same_answer(course, count_q
         again = headline(period_for(YEAR), TODAY)
     assert again == answer and answer["trained"] == 1
     assert len(first) > 5
-    assert len(second) == 2  # outside a request each answer reads the data versions: two
+    # Outside a request each cached answer reads the data versions: the period, the
+    # completion figures and the forecast.
+    assert len(second) == 3
 
 
 def test_issuing_and_revoking_completions_invalidate(course):
@@ -92,7 +94,7 @@ def test_the_version_row_is_written_last_even_when_a_savepoint_is_released(cours
 def test_lesson_progress_changes_only_the_activity_version(course):
     trainee = make_user()
     enrolment = enrol(make_cohort(course), trainee)
-    records, activity = cache.versions(cache.SCOPES)
+    records, enrolments, activity = cache.versions(cache.SCOPES)
     lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.course_id == course.id))
     db.session.add(
         LessonProgress(
@@ -103,8 +105,62 @@ def test_lesson_progress_changes_only_the_activity_version(course):
         )
     )
     db.session.commit()
-    new_records, new_activity = cache.versions(cache.SCOPES)
-    assert new_records == records and new_activity != activity
+    assert cache.versions(cache.SCOPES) == (
+        records,
+        enrolments,
+        cache.versions([cache.ACTIVITY])[0],
+    )
+    assert cache.versions([cache.ACTIVITY])[0] != activity
+
+
+def test_joining_and_leaving_change_only_the_enrolments_version(course):
+    cohort = make_cohort(course, capacity=5)
+    complete(make_user(), course, date(YEAR, 3, 1))
+    trainee = make_user()
+    records, enrolments = cache.versions([cache.RECORDS, cache.ENROLMENTS])
+    enrolment = enrol_service.enrol(None, cohort, trainee)  # an insert and a seat taken
+    db.session.commit()
+    assert cache.versions([cache.RECORDS])[0] == records
+    joined = cache.versions([cache.ENROLMENTS])[0]
+    assert joined != enrolments
+    enrol_service.withdraw(None, enrolment, "Changed jobs")  # a seat freed in bulk
+    db.session.commit()
+    assert cache.versions([cache.RECORDS])[0] == records
+    assert cache.versions([cache.ENROLMENTS])[0] != joined
+    cohort.name = "Renamed"  # anything but the seat count is a record
+    db.session.commit()
+    assert cache.versions([cache.RECORDS])[0] != records
+
+
+def test_a_join_recomputes_the_forecast_but_not_the_completion_figures(course, count_queries):
+    today = local_today()
+    cohort = make_cohort(course, start_on=today, end_on=today)
+    complete(make_user(), course, today)
+    period = period_for(today.year)
+    first = headline(period, today)
+    assert first["trained"] == 1 and first["scheduled"] == 0
+    with count_queries() as token_read:
+        cache.remember("x", (), lambda: None)  # tokens only
+    trainee = make_user()  # a new account is a record; joining is not
+    headline(period, today)
+    enrol_service.enrol(None, cohort, trainee)
+    db.session.commit()
+    with count_queries() as refill:
+        again = headline(period, today)
+    assert again["trained"] == 1 and again["scheduled"] == 1
+    # Two token reads and the forecast's three statements; the completion figures are cached.
+    assert len(refill) == 2 * len(token_read) + 3, refill
+
+
+def test_a_scope_never_written_shares_the_version_of_the_one_it_was_split_from(course):
+    complete(make_user(), course, date(YEAR, 3, 1))
+    db.session.execute(
+        cache.DataVersion.__table__.delete().where(
+            cache.DataVersion.__table__.c.scope == cache.ENROLMENTS
+        )
+    )
+    db.session.commit()
+    assert cache.versions([cache.ENROLMENTS]) == cache.versions([cache.RECORDS]) is not None
 
 
 def test_lesson_progress_recomputes_only_the_dashboards_activity_figures(course, count_queries):
@@ -122,8 +178,9 @@ def test_lesson_progress_recomputes_only_the_dashboards_activity_figures(course,
     with count_queries() as refill:
         again = dashboard(today.year, Filters(), today)
     assert again.funnel["active"] == 1 and again.summary["trained"] == 1
-    # Two token reads, the cohort rows and the funnel; the year's aggregates come from cache.
-    assert len(refill) == 2 * len(token_read) + 2, refill
+    # Three token reads (the dashboard, its completion figures, the forecast), the cohort
+    # rows and the funnel; the year's aggregates and the forecast come from cache.
+    assert len(refill) == 3 * len(token_read) + 2, refill
 
 
 def test_an_answer_may_lag_lesson_progress_by_a_minute_but_never_a_record(course, monkeypatch):
@@ -165,7 +222,7 @@ def test_the_dashboard_page_says_how_old_its_progress_figures_may_be(client, log
 
     def active() -> str:
         page = client.get(f"/dashboard?year={today.year}").get_data(as_text=True)
-        assert "Lesson activity and progress below are as of" in page
+        assert "Enrolments, lesson activity and progress, and the forecast are as of" in page
         return re.search(r"Active in the last 30 days: (\d+);", page).group(1)
 
     assert active() == "0"
