@@ -42,6 +42,7 @@ Design:
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import secrets
 import threading
@@ -62,6 +63,7 @@ from academy.extensions import db
 from academy.reporting.models import DataVersion
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 RECORDS, ENROLMENTS, ACTIVITY = "records", "enrolments", "activity"
 SCOPES = (RECORDS, ENROLMENTS, ACTIVITY)
@@ -213,18 +215,29 @@ class LocalStore:
 
 
 class RedisStore:
-    """Shared by every worker and server; entries expire, being never invalid but unused."""
+    """Shared by every worker and server; entries expire, being never invalid but unused.
+
+    Redis out of reach is a miss, not an error: the reports are computed as without a cache.
+    """
 
     def __init__(self, url: str):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self.errors = redis.RedisError
 
     def get(self, key: str) -> bytes | None:
-        return self.client.get("academy:report:" + key)
+        try:
+            return self.client.get("academy:report:" + key)
+        except self.errors as error:
+            log.warning("report cache unavailable: %s", error)
+            return None
 
     def set(self, key: str, value: bytes) -> None:
-        self.client.set("academy:report:" + key, value, ex=REDIS_SECONDS)
+        try:
+            self.client.set("academy:report:" + key, value, ex=REDIS_SECONDS)
+        except self.errors as error:
+            log.warning("report cache unavailable: %s", error)
 
 
 _stores: dict[str, LocalStore | RedisStore | None] = {}

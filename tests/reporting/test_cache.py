@@ -324,6 +324,19 @@ def test_answers_can_live_in_redis(course, app, monkeypatch):
     assert trained() == 2
 
 
+def test_a_redis_out_of_reach_is_a_miss_not_an_error(course, client, login_as, api, app):
+    # A port nothing listens on: every read and write fails at once.
+    app.config["ACADEMY_CACHE_URL"] = "redis://127.0.0.1:9/15"
+    try:
+        complete(make_user(), course, date(YEAR, 3, 1))
+        assert trained() == 1
+        caller = api(make_user(roles=["manager"]))
+        response = caller.get(f"/api/v1/headcount?year={YEAR}")
+        assert response.status_code == 200 and response.json["trained"] == 1
+    finally:
+        app.config["ACADEMY_CACHE_URL"] = ""
+
+
 def test_a_page_reads_the_data_versions_once(client, login_as, course, count_queries):
     login_as("manager")
     complete(make_user(), course, date(YEAR, 3, 1))
