@@ -6,6 +6,7 @@ import click
 
 from academy.courses.sync import FormatError, sync_courses
 from academy.extensions import db
+from academy.progress.resync import after_course_changes
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "courses"
 
@@ -29,6 +30,8 @@ def sync(directory):
         raise click.ClickException(
             f"{len(error.problems)} problem(s) found; nothing was synced."
         ) from None
+    # Progress made against the courses as they were: put in step with them as they are.
+    resync = after_course_changes(report.updated)
     db.session.commit()
     for slug in report.created:
         click.echo(f"created  {slug}")
@@ -36,6 +39,10 @@ def sync(directory):
         click.echo(f"updated  {slug}")
     for name in report.retired_lessons:
         click.echo(f"retired  {name}")
+    if resync.reopened:
+        click.echo(f"reopened {resync.reopened} lessons done before their quiz existed")
+    if resync.completed:
+        click.echo(f"completed {resync.completed} trainees who now meet their course's criteria")
     click.echo(f"Synced {directory}: {report.summary()}.")
 
 

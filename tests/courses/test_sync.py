@@ -282,3 +282,64 @@ def test_a_course_folder_behind_a_broken_link_is_refused(tmp_path):
     (tmp_path / "lost-course").symlink_to(tmp_path / "nowhere")
     with pytest.raises(FormatError, match=r"lost-course:1: a symbolic link to nothing"):
         sync_courses(tmp_path)
+
+
+def _sync_cli(app, root) -> str:
+    db.session.commit()  # the command runs in its own transaction
+    result = app.test_cli_runner().invoke(args=["academy", "courses", "sync", str(root)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return result.output
+
+
+def _studying(root, lessons):
+    """A synced course of plain lessons and a trainee with a seat in it."""
+    from academy.progress.learning import record_progress
+
+    folder = write_course(root, lessons=lessons, quiz_pass_mark=None)
+    sync_courses(root)
+    course = db.session.scalar(select(Course))
+    trainee = factories.make_user()
+    enrolment = factories.enrol(factories.make_cohort(course), trainee)
+    return folder, trainee, enrolment, record_progress
+
+
+def test_retiring_the_last_lesson_left_issues_the_completion_it_now_meets(app, tmp_path):
+    from academy.progress.models import CompletionRecord
+
+    folder, trainee, enrolment, record_progress = _studying(
+        tmp_path, ("intro", "practice", "extra")
+    )
+    for slug in ("intro", "practice"):
+        record_progress(trainee, enrolment.id, slug)
+    assert count(CompletionRecord) == 0
+
+    (folder / "03-extra.md").unlink()
+    output = _sync_cli(app, tmp_path)
+
+    assert "completed 1 trainees" in output
+    record = db.session.scalar(select(CompletionRecord))
+    assert record is not None and record.user_id == trainee.id
+    assert _sync_cli(app, tmp_path).count("completed") == 0  # once only
+
+
+def test_a_lesson_that_gains_a_quiz_is_done_again_once_the_quiz_is_passed(app, tmp_path):
+    from academy.progress.learning import progress_by_lesson
+    from academy.progress.models import CompletionRecord
+    from tests.courses.helpers import QUIZ_LESSON
+
+    folder, trainee, enrolment, record_progress = _studying(
+        tmp_path, ("intro", "practice", "final")
+    )
+    for slug in ("intro", "practice"):
+        record_progress(trainee, enrolment.id, slug)
+
+    (folder / "02-practice.md").write_text(QUIZ_LESSON.format(title="Practice", pass_mark=50))
+    output = _sync_cli(app, tmp_path)
+
+    assert "reopened 1 lessons" in output
+    practice = db.session.scalar(select(Lesson).where(Lesson.slug == "practice"))
+    assert progress_by_lesson(enrolment.id)[practice.id].done_at is None
+    assert not record_progress(trainee, enrolment.id, "final").completed
+    result = record_progress(trainee, enrolment.id, "practice", {"q1": 1, "q2": 0})
+    assert result.completed and count(CompletionRecord) == 1
