@@ -9,7 +9,8 @@
   once, by one of them.
 - forecast = trained so far + the larger of (run-rate projection − trained) and scheduled.
   The people already scheduled are part of what the run rate expects, so adding both would
-  count them twice; the larger of the two is the better-informed estimate.
+  count them twice; the larger of the two is the better-informed estimate. In the year's first
+  month the run rate is left out: a few days' completions times 365 say nothing of the year.
 - cohorts still needed = ceil((target − forecast) ÷ (average cohort size × completion rate)).
 """
 
@@ -30,6 +31,7 @@ from academy.progress.models import CompletionRecord
 from academy.reporting.headcount import Filters, Period, filter_conditions, trained_people
 
 HISTORY_DAYS = 730
+RUN_RATE_FROM = 1 / 12  # the share of the year after which the pace so far is projected
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def forecast(period: Period, trained: int, today: date, filters: Filters) -> For
     # Once the year is over, what was trained is the answer and nothing more is scheduled.
     pending = scheduled(period, today, filters) if elapsed < 1 else {}
     weighted = sum(n * rates.get(track_id, fallback) for track_id, n in pending.items())
-    run_extra = trained / elapsed - trained if 0 < elapsed < 1 else 0.0
+    run_extra = trained / elapsed - trained if RUN_RATE_FROM <= elapsed < 1 else 0.0
     projected_extra = max(run_extra, weighted)
     result = round(trained + projected_extra)
     size = average_cohort_size(filters)

@@ -75,9 +75,13 @@ class Period:
     stored: bool = False
 
     def elapsed(self, today: date) -> float:
-        """Share of the year gone by on `today`, from 0 (not begun) to 1 (over)."""
+        """Share of the year gone by at the end of `today`, from 0 (not begun) to 1 (over).
+
+        Today counts: the headcount counts today's completions, so what is expected by now
+        includes today's share (on the last day of the year, the whole target).
+        """
         span = (self.ends_on - self.starts_on).days
-        done = (today - self.starts_on).days
+        done = (today - self.starts_on).days + 1
         return min(max(done / span, 0.0), 1.0)
 
 

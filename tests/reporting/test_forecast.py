@@ -11,7 +11,7 @@ from academy.reporting.forecast import forecast
 from tests.factories import complete, enrol, make_cohort, make_course, make_user
 
 Y = 2023
-MID_YEAR = date(Y, 7, 2)  # 182 of 365 days gone
+MID_YEAR = date(Y, 7, 2)  # 183 of 365 days gone by its end
 
 
 def run(today, filters=hc.Filters()):
@@ -24,9 +24,10 @@ def run(today, filters=hc.Filters()):
     ("today", "elapsed", "expected"),
     [
         (date(Y - 1, 12, 31), 0.0, 0),
-        (date(Y, 1, 1), 0.0, 0),
-        (MID_YEAR, 182 / 365, round(4000 * 182 / 365)),
-        (date(Y, 12, 31), 364 / 365, round(4000 * 364 / 365)),
+        (date(Y, 1, 1), 1 / 365, round(4000 / 365)),
+        (MID_YEAR, 183 / 365, round(4000 * 183 / 365)),
+        # The last day counts whole: its completions are in the headcount.
+        (date(Y, 12, 31), 1.0, 4000),
         (date(Y + 1, 1, 1), 1.0, 4000),
         (date(Y + 5, 6, 1), 1.0, 4000),
     ],
@@ -88,7 +89,16 @@ def test_the_run_rate_projects_the_pace_so_far_when_it_beats_the_pipeline():
             complete(make_user(), course, date(Y, month, 10))
     pace = run(MID_YEAR)
     assert pace.scheduled_people == 0
-    assert pace.forecast == round(12 * 365 / 182)
+    assert pace.forecast == round(12 * 365 / 183)
+
+
+def test_the_first_month_is_not_projected_over_the_year():
+    course = make_course()
+    for _ in range(10):
+        complete(make_user(), course, date(Y, 1, 1))
+    for day in (date(Y, 1, 1), date(Y, 1, 2), date(Y, 1, 30)):
+        assert run(day).forecast == 10, day  # not 10 x 365 on the 2nd
+    assert run(date(Y, 2, 15)).forecast == round(10 * 365 / 46)
 
 
 def test_a_finished_year_forecasts_what_it_trained():
