@@ -106,7 +106,8 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=[])
     consent_share = BooleanField(_l("Partner organisations may see my name and courses completed"))
-    submit = SubmitField(_l("Save"))
+    # Own ids: the profile page shows this form beside ChangePasswordForm.
+    submit = SubmitField(_l("Save"), id="save-profile")
 
 
 class ChangePasswordForm(FlaskForm):
@@ -118,4 +119,4 @@ class ChangePasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
-    submit = SubmitField(_l("Change password"))
+    submit = SubmitField(_l("Change password"), id="change-password")

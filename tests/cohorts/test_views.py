@@ -68,11 +68,11 @@ def test_instructor_cannot_see_or_change_cohorts_they_do_not_teach(client):
         assert b"Hidden Person" not in response.data
     base = f"/cohorts/{theirs.id}/trainees/{enrolment.id}"
     assert client.post(f"{base}/withdraw").status_code == 404
-    assert client.post(f"{base}/move", data={"target": mine.id}).status_code == 404
+    assert client.post(f"{base}/move", data={"move-target": mine.id}).status_code == 404
     assert (
         client.post(
             f"{base}/completion",
-            data={"completed_on": local_today().isoformat(), "reason": "x"},
+            data={"completion-completed_on": local_today().isoformat(), "completion-reason": "x"},
         ).status_code
         == 404
     )
@@ -339,19 +339,24 @@ def test_instructor_withdraws_and_records_completion_with_reason(client):
     assert client.get(f"{base}/{seated.id}").status_code == 200
 
     no_reason = client.post(
-        f"{base}/{seated.id}/completion", data={"completed_on": local_today().isoformat()}
+        f"{base}/{seated.id}/completion",
+        data={"completion-completed_on": local_today().isoformat()},
     )
     assert no_reason.status_code == 302
     assert db.session.query(CompletionRecord).count() == 0
 
-    client.post(f"{base}/{seated.id}/withdraw", data={"reason": "Moved abroad"})
+    client.post(f"{base}/{seated.id}/withdraw", data={"withdraw-reason": "Moved abroad"})
     db.session.expire_all()
     assert db.session.get(Enrolment, seated.id).status == "withdrawn"
     assert db.session.get(Enrolment, waiting.id).status == "enrolled"
 
     done = client.post(
         f"{base}/{waiting.id}/completion",
-        data={"completed_on": local_today().isoformat(), "score": "80", "reason": "Oral exam"},
+        data={
+            "completion-completed_on": local_today().isoformat(),
+            "completion-score": "80",
+            "completion-reason": "Oral exam",
+        },
     )
     assert done.status_code == 302
     record = db.session.scalar(select(CompletionRecord))
@@ -372,8 +377,10 @@ def test_move_keeps_progress(client):
     progress(enrolment, lesson_ids(course)[:2], score=None)
     sign_in(client, teacher)
     base = f"/cohorts/{source.id}/trainees/{enrolment.id}/move"
-    assert client.post(base, data={"target": elsewhere.id}).status_code == 404
-    moved = client.post(base, data={"target": target.id, "reason": "Evening class suits better"})
+    assert client.post(base, data={"move-target": elsewhere.id}).status_code == 404
+    moved = client.post(
+        base, data={"move-target": target.id, "move-reason": "Evening class suits better"}
+    )
     assert moved.status_code == 302
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == "withdrawn"
@@ -527,12 +534,12 @@ def test_a_refused_withdrawal_or_move_says_why(client):
     base = f"/cohorts/{cohort.id}/trainees/{enrolment.id}"
     too_long = "x" * 2001
     for action, data in (
-        ("withdraw", {"reason": too_long}),
-        ("move", {"target": str(other.id), "reason": too_long}),
+        ("withdraw", {"withdraw-reason": too_long}),
+        ("move", {"move-target": str(other.id), "move-reason": too_long}),
     ):
         page = client.post(f"{base}/{action}", data=data, follow_redirects=True)
         assert "Reason: Field cannot be longer than 2000 characters." in page.get_data(as_text=True)
-    page = client.post(f"{base}/move", data={"reason": "x"}, follow_redirects=True)
+    page = client.post(f"{base}/move", data={"move-reason": "x"}, follow_redirects=True)
     assert "Move to cohort: " in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == "enrolled"

@@ -61,7 +61,7 @@ def test_a_move_to_a_cohort_id_past_the_range_changes_nothing(client):
     enrolment = enrol(cohort, make_user())
     sign_in(client, teacher)
     url = f"/cohorts/{cohort.id}/trainees/{enrolment.id}/move"
-    response = client.post(url, data={"target": HUGE, "reason": "x"})
+    response = client.post(url, data={"move-target": HUGE, "move-reason": "x"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == "enrolled"

@@ -128,11 +128,12 @@ def trainee(cohort_id: int, enrolment_id: int):
     """One trainee in the cohort: lesson progress, status history, attendance, actions."""
     cohort = managed_cohort(cohort_id)
     enrolment, person = trainee_in(cohort, enrolment_id)
-    move = MoveForm()
+    # Each form its own prefix: on one page their fields would otherwise share ids ("reason").
+    move = MoveForm(prefix="move")
     move.target.choices = choices(
         (c.id, f"{c.code} · {c.name}") for c in queries.move_targets(cohort, current_actor())
     )
-    completion = CompletionForm(completed_on=local_today())
+    completion = CompletionForm(prefix="completion", completed_on=local_today())
     return render_template(
         "cohorts/trainee.html",
         cohort=cohort,
@@ -143,7 +144,7 @@ def trainee(cohort_id: int, enrolment_id: int):
         history=queries.trainee_history(enrolment.id),
         completions=queries.trainee_completions(person.id, cohort.course_id),
         attendance=queries.session_attendance(cohort.id, enrolment.id),
-        withdraw_form=WithdrawForm(),
+        withdraw_form=WithdrawForm(prefix="withdraw"),
         move_form=move,
         completion_form=completion,
         can_complete=current_actor().has_role("instructor", "manager"),

@@ -124,7 +124,7 @@ def new_invite_code(cohort_id: int):
 def withdraw(cohort_id: int, enrolment_id: int):
     cohort = managed_cohort(cohort_id)
     enrolment, person = trainee_in(cohort, enrolment_id)
-    form = WithdrawForm()
+    form = WithdrawForm(prefix="withdraw")
     if form.validate_on_submit():
         enrolments.withdraw(current_actor(), enrolment, (form.reason.data or "").strip())
         db.session.commit()
@@ -141,7 +141,7 @@ def move(cohort_id: int, enrolment_id: int):
     actor = current_actor()
     cohort = managed_cohort(cohort_id)
     enrolment, person = trainee_in(cohort, enrolment_id)
-    form = MoveForm()
+    form = MoveForm(prefix="move")
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment_id))
@@ -169,7 +169,7 @@ def record_completion(cohort_id: int, enrolment_id: int):
     """Record a completion by hand; the reason is required and goes to the audit log."""
     cohort = managed_cohort(cohort_id)
     enrolment, person = trainee_in(cohort, enrolment_id)
-    form = CompletionForm()
+    form = CompletionForm(prefix="completion")
     back = url_for("cohorts.trainee", cohort_id=cohort.id, enrolment_id=enrolment.id)
     if not form.validate_on_submit():
         flash_errors(form)
