@@ -10,6 +10,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from academy.auth.models import EMAIL, KINDS, REGIONS
@@ -57,6 +59,12 @@ def decode(data: bytes) -> str:
     return read(data).text
 
 
+def _any_of(values: tuple[str, ...]) -> str:
+    # The values are what the CSV must hold, so they stay as they are; the list around them
+    # ("a, b, or c", "a、b或c") is the page's language.
+    return format_list(list(values), style="or", locale=get_locale() or "en")
+
+
 def _norm(value: str) -> str:
     return value.strip().lower().replace(" ", "_").replace("-", "_")
 
@@ -81,14 +89,14 @@ def _check_row(number: int, cells: list[str]) -> tuple[ImportRow | None, list[st
         problems.append(_("name is longer than 120 characters"))
     if _norm(kind) not in KINDS:
         problems.append(
-            _("unknown kind “%(kind)s” (use %(known)s)", kind=kind, known=" or ".join(KINDS))
+            _("unknown kind “%(kind)s” (use %(known)s)", kind=kind, known=_any_of(KINDS))
         )
     if _norm(region) not in REGIONS:
         problems.append(
             _(
                 "unknown region “%(region)s” (use %(known)s)",
                 region=region,
-                known=", ".join(REGIONS),
+                known=_any_of(REGIONS),
             )
         )
     if len(organisation) > 200:

@@ -72,7 +72,7 @@ def test_any_bad_row_means_nothing_is_imported():
         imports.apply(None, text, cohort)
     db.session.rollback()
     assert caught.value.fields["rows"] == [
-        "Row 3: unknown region “nowhere” (use shenzhen, hong_kong, other)"
+        "Row 3: unknown region “nowhere” (use shenzhen, hong_kong, or other)"
     ]
     assert count(User) == users_before
     assert count(Enrolment) == 0
@@ -342,3 +342,30 @@ def test_cli_refuses_a_cohort_id_past_the_range(app, tmp_path):
         assert result.exit_code == 2, result.output
         assert "--cohort" in result.output and "Traceback" not in result.output
     assert count(User) == 0
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind", "region"),
+    [
+        (
+            "en",
+            "unknown kind “astronaut” (use professional or student)",
+            "unknown region “macau” (use shenzhen, hong_kong, or other)",
+        ),
+        (
+            "zh-CN",
+            "未知类别“astronaut”（请使用 professional或student）",
+            "未知地区“macau”（请使用 shenzhen、hong_kong或other）",
+        ),
+    ],
+)
+def test_the_values_to_use_are_listed_in_the_pages_language(client, accept, kind, region):
+    # The values are what the file must hold; the words joining them are the page's language.
+    teacher = make_user(["instructor"])
+    cohort = make_cohort(instructors=[teacher])
+    sign_in(client, teacher)
+    data = csv_text("a@example.org,A,astronaut,other,,no", "b@example.org,B,student,macau,,no")
+    preview_url = _upload(client, cohort, data.encode()).headers["Location"]
+    page = client.get(preview_url, headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert kind in page and region in page
+    assert count(Enrolment) == 0
