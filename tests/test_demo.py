@@ -94,6 +94,12 @@ def test_synthetic_academy_reads_back_as_the_app_writes_it(app, api):
     assert db.session.scalar(later) == sum(1 for m in moments if m > middle)
     record = db.session.scalars(select(CompletionRecord).order_by(CompletionRecord.id)).first()
     assert isinstance(record.completed_on, date) and record.issued_at.tzinfo is not None
+    misnamed = (
+        select(func.count(CompletionRecord.id))
+        .join(User, User.id == CompletionRecord.user_id)
+        .where(CompletionRecord.holder_name != User.name)
+    )
+    assert db.session.scalar(misnamed) == 0  # each certificate in its holder's name
     seat = db.session.get(Enrolment, db.session.scalar(select(func.max(Enrolment.id))))
     assert seat.queued_at.tzinfo is not None
 

@@ -13,7 +13,9 @@ class VerificationSchema(Schema):
     valid = fields.Bool(metadata={"description": "False once the completion is revoked."})
     course = fields.Str()
     completed_on = fields.Date()
-    holder = fields.Str(metadata={"description": "The holder's name, and nothing else."})
+    holder = fields.Str(
+        metadata={"description": "The name the certificate was issued to, and nothing else."}
+    )
     certificate_code = fields.Str()
 
 
@@ -29,6 +31,6 @@ def verify_certificate(code):
         "valid": found.is_valid,
         "course": found.course.title,
         "completed_on": found.completed_on,
-        "holder": found.user.name,
+        "holder": found.holder_name,
         "certificate_code": found.certificate_code,
     }

@@ -127,6 +127,7 @@ def personal_data(user: User) -> dict:
         "completions": [
             {
                 "course": c.course.slug,
+                "holder_name": c.holder_name,
                 "completed_on": _iso(c.completed_on),
                 "score": c.score,
                 "certificate_code": c.certificate_code,

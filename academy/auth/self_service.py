@@ -157,7 +157,7 @@ def profile():
     form.locale.choices = choices([("", "")] + list(current_app.config["LANGUAGES"].items()))
     if not form.validate_on_submit():
         return _profile_page(user, trainee_profile, form=form, status=422)
-    user.name = form.name.data.strip()
+    service.rename(user, form.name.data)  # the form has checked the name
     user.locale = form.locale.data or None
     if trainee_profile is not None:
         service.set_consent(user, trainee_profile, bool(form.consent_share.data))

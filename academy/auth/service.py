@@ -148,6 +148,19 @@ def set_consent(user: User, profile: TraineeProfile, given: bool) -> None:
     record(user, "consent.give" if given else "consent.withdraw", "user", user.id)
 
 
+def rename(user: User, name: str) -> None:
+    """The person's own name change, audited with both names: the name is what certificates
+    and rosters identify someone by, so who was called what, and when, stays on record."""
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        message = _("Enter a name of 1 to 120 characters.")
+        raise Invalid(message, {"name": [message]})
+    if name == user.name:
+        return
+    record(user, "user.rename", "user", user.id, old=user.name, new=name)
+    user.name = name
+
+
 class LockedOut(Exception):
     pass
 

@@ -143,11 +143,13 @@ def generate(n: int, today: date | None = None, seed: int = 7) -> str:
         users.append({"id": uid, "email": f"instructor{i:04d}@{DOMAIN}", "name": f"Instructor {i}"})
         roles.append({"user_id": uid, "role": "instructor"})
     trainees_by_year: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
     first_year = today.year - YEARS + 1
     for i in range(n):
         uid = ids.take(User)
         p = person(rng, i)
         users.append({"id": uid, "email": f"t{i:06d}@{DOMAIN}", "name": p["name"]})
+        names[uid] = p["name"]
         roles.append({"user_id": uid, "role": "trainee"})
         profiles.append({
             "user_id": uid, "kind": p["kind"], "region": p["region"],
@@ -185,7 +187,7 @@ def generate(n: int, today: date | None = None, seed: int = 7) -> str:
                 })  # fmt: skip
                 teaching.append({"cohort_id": cid, "user_id": rng.choice(instructors)})
                 _fill(rng, ids, today, course, lessons.get(course.id, []), cid, start, end,
-                      group, taken, enrolments, events, progress, completions)  # fmt: skip
+                      group, names, taken, enrolments, events, progress, completions)  # fmt: skip
     _bulk(Cohort, cohorts)
     _bulk(cohort_instructors, teaching)
     _bulk(Enrolment, enrolments)
@@ -221,7 +223,7 @@ def settle() -> None:
         connection.execute(text("VACUUM (ANALYZE)"))
 
 
-def _fill(rng, ids, today, course, course_lessons, cid, start, end, group, taken,
+def _fill(rng, ids, today, course, course_lessons, cid, start, end, group, names, taken,
           enrolments, events, progress, completions) -> None:  # fmt: skip
     """Enrolments, history, progress and completions for one cohort's members."""
     ended = end < today
@@ -260,9 +262,10 @@ def _fill(rng, ids, today, course, course_lessons, cid, start, end, group, taken
             })  # fmt: skip
         if completed_on is not None:
             completions.append({
-                "id": ids.take(CompletionRecord), "user_id": uid, "course_id": course.id,
-                "cohort_id": cid, "completed_on": completed_on, "score": rng.randint(60, 100),
-                "certificate_code": new_code(), "issued_at": _at(completed_on, rng),
+                "id": ids.take(CompletionRecord), "user_id": uid, "holder_name": names[uid],
+                "course_id": course.id, "cohort_id": cid, "completed_on": completed_on,
+                "score": rng.randint(60, 100), "certificate_code": new_code(),
+                "issued_at": _at(completed_on, rng),
             })  # fmt: skip
 
 

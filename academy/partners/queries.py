@@ -148,10 +148,14 @@ def _block(period: ReportPeriod, filters: hc.Filters, tracks: dict[str, str]):
 
 
 def graduates(partner_id: int, period: ReportPeriod) -> list[dict]:
-    """Completions in the partner's sponsored cohorts by people who consent to be shown now."""
+    """Completions in the partner's sponsored cohorts by people who consent to be shown now.
+
+    Named as on the certificate: a partner checks the list against the verification page, and
+    an account renamed since must not put a new name to an old certificate.
+    """
     rows = db.session.execute(
         select(
-            User.name,
+            CompletionRecord.holder_name,
             Course.title,
             Course.slug,
             CompletionRecord.completed_on,
@@ -159,7 +163,6 @@ def graduates(partner_id: int, period: ReportPeriod) -> list[dict]:
         )
         .select_from(CompletionRecord)
         .join(Cohort, Cohort.id == CompletionRecord.cohort_id)
-        .join(User, User.id == CompletionRecord.user_id)
         .join(TraineeProfile, TraineeProfile.user_id == CompletionRecord.user_id)
         .join(Course, Course.id == CompletionRecord.course_id)
         .where(
@@ -169,11 +172,15 @@ def graduates(partner_id: int, period: ReportPeriod) -> list[dict]:
             CompletionRecord.completed_on >= period.start,
             CompletionRecord.completed_on < period.end,
         )
-        .order_by(CompletionRecord.completed_on, User.name, CompletionRecord.certificate_code)
+        .order_by(
+            CompletionRecord.completed_on,
+            CompletionRecord.holder_name,
+            CompletionRecord.certificate_code,
+        )
     )
     return [
         {
-            "name": row.name,
+            "name": row.holder_name,
             "course": row.title,
             "course_slug": row.slug,
             "completed_on": row.completed_on.isoformat(),

@@ -97,6 +97,9 @@ class CompletionRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The name the certificate was issued to, kept as it was: the holder may rename the account
+    # later, and a certificate must not pass to whatever name the account takes next.
+    holder_name: Mapped[str] = mapped_column(String(120))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
     completed_on: Mapped[date]

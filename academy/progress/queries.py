@@ -257,12 +257,16 @@ def _lesson_player():
 
 
 def certificate(code: str) -> CompletionRecord | None:
-    """The completion record with this certificate code, holder and course loaded."""
+    """The completion record with this certificate code, course loaded.
+
+    The holder is not: a certificate shows the name it was issued to (holder_name), never the
+    account's current one.
+    """
     code = normalise(code or "")
     if not code or len(code) > 40:
         return None
     return db.session.scalar(
         select(CompletionRecord)
         .where(CompletionRecord.certificate_code == code)
-        .options(joinedload(CompletionRecord.user), joinedload(CompletionRecord.course))
+        .options(joinedload(CompletionRecord.course))
     )

@@ -65,6 +65,7 @@ def issue_completion(
         return existing, False
     completion = CompletionRecord(
         user_id=user.id,
+        holder_name=user.name,
         course_id=course.id,
         cohort_id=cohort.id if cohort else None,
         completed_on=completed_on,

@@ -64,6 +64,7 @@ def test_a_rolled_back_write_keeps_the_version(course):
     db.session.add(
         CompletionRecord(
             user_id=complete_later.id,
+            holder_name=complete_later.name,
             course_id=course.id,
             completed_on=date(YEAR, 5, 1),
             certificate_code=new_code(),
@@ -252,6 +253,7 @@ def test_bulk_statements_invalidate(course):
         [
             {
                 "user_id": make_user().id,
+                "holder_name": "Bulk Person",
                 "course_id": course.id,
                 "completed_on": date(YEAR, 6, 1),
                 "certificate_code": new_code(),
@@ -271,6 +273,7 @@ def complete_elsewhere(course) -> None:
         other.add(
             CompletionRecord(
                 user_id=late_id,
+                holder_name="Late Person",
                 course_id=course_id,
                 completed_on=date(YEAR, 8, 1),
                 certificate_code=new_code(),

@@ -64,6 +64,7 @@ def _insert(world) -> list[tuple[int, int, date, bool]]:
                 insert(CompletionRecord).returning(CompletionRecord.id),
                 {
                     "user_id": user.id,
+                    "holder_name": user.name,
                     "course_id": courses[course_index].id,
                     "completed_on": on,
                     "certificate_code": f"AFA-P{next(_codes)}",

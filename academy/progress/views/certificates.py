@@ -59,7 +59,7 @@ def certificate_pdf(code):
     line(_("AI Future Academy"), 14)
     line(_("Certificate of completion"), 24, bold=True, gap=12)
     line(_("This certifies that"), 12)
-    line(found.user.name, 22, bold=True)
+    line(found.holder_name, 22, bold=True)
     line(_("has completed the course"), 12)
     line(found.course.title, 18, bold=True)
     line(_("%(hours)d hours · completed on %(date)s", hours=found.course.hours,
