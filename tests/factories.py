@@ -12,7 +12,7 @@ from academy.auth.models import TraineeProfile, User, UserRole
 from academy.cohorts.models import Cohort
 from academy.courses.models import Course, Lesson, Track
 from academy.dates import local_today
-from academy.extensions import db
+from academy.extensions import db, utcnow
 from academy.partners.models import Partner
 
 PASSWORD = "correct horse battery staple"
@@ -31,9 +31,11 @@ def make_user(
     organisation: str | None = None,
     consent: bool = False,
     partner: Partner | None = None,
+    confirmed: bool = True,
 ) -> User:
     n = next(_seq)
     user = User(email=email or f"user{n}@example.org", name=name or f"Person {n}")
+    user.email_confirmed_at = utcnow() if confirmed else None
     user.password_hash = _PASSWORD_HASH
     user.role_rows = [UserRole(role=r) for r in roles]
     if partner is not None:

@@ -212,6 +212,16 @@ def join(trainee: User, cohort: Cohort, invite_code: str | None = None) -> Enrol
 
     if cohort.policy == "staff":
         raise Forbidden(_("Staff enrol people in this cohort; it cannot be joined directly."))
+    confirmed = db.session.scalar(select(User.email_confirmed_at).where(User.id == trainee.id))
+    if confirmed is None:
+        # A certificate carries the account's name and is publicly verifiable: whoever earns
+        # one must at least hold the address they signed up with. Staff enrolments vouch.
+        raise Forbidden(
+            _(
+                "Confirm your email address before joining a cohort: open the link we sent "
+                "you, or send a new one from your profile."
+            )
+        )
     if cohort.policy == "invite":
         given = (invite_code or "").strip().upper().encode()
         expected = (cohort.invite_code or "").strip().upper().encode()

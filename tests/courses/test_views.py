@@ -149,6 +149,22 @@ def test_a_staff_cohort_cannot_be_self_joined(client, login_as):
     assert enrolment_of(trainee) is None
 
 
+def test_an_unconfirmed_email_cannot_join_until_it_is_confirmed(client, login_as):
+    from academy.auth.onboarding import confirm_email
+
+    trainee = login_as("trainee", confirmed=False)
+    course = factories.make_course()
+    cohort = factories.make_cohort(course)
+    refused = _join(client, course, cohort)
+    assert refused.status_code == 403
+    assert "Confirm your email address" in refused.get_data(as_text=True)
+    assert enrolment_of(trainee) is None
+    confirm_email(trainee)
+    db.session.commit()
+    assert _join(client, course, cohort).status_code == 302
+    assert enrolment_of(trainee).status == "enrolled"
+
+
 def test_a_cohort_of_another_course_cannot_be_joined_through_this_one(client, login_as):
     trainee = login_as("trainee")
     course, other = factories.make_course(), factories.make_course()
