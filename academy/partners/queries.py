@@ -275,3 +275,34 @@ def snapshot(partner_id: int, number: int) -> ReportSnapshot | None:
             ReportSnapshot.partner_id == partner_id, ReportSnapshot.number == number
         )
     )
+
+
+CODES_PER_QUERY = 1000  # well under SQLite's and PostgreSQL's limits on bound parameters
+
+
+def consenting_codes(codes: list[str]) -> set[str]:
+    """Those of these certificate codes whose holder consents to be shown now."""
+    found: set[str] = set()
+    for i in range(0, len(codes), CODES_PER_QUERY):
+        found.update(
+            db.session.scalars(
+                select(CompletionRecord.certificate_code)
+                .join(TraineeProfile, TraineeProfile.user_id == CompletionRecord.user_id)
+                .where(
+                    CompletionRecord.certificate_code.in_(codes[i : i + CODES_PER_QUERY]),
+                    TraineeProfile.consent_share.is_(True),
+                )
+            )
+        )
+    return found
+
+
+def snapshot_as_shown(frozen: ReportSnapshot) -> dict:
+    """The issued report with the graduates who no longer consent left out, whoever reads it:
+    consent is asked at every showing, as for the live report. ``withheld_graduates`` says
+    how many were left out; the figures and the stored payload stay as issued."""
+    payload = frozen.payload
+    issued = payload.get("graduates", [])
+    shown_codes = consenting_codes([g["certificate_code"] for g in issued])
+    shown = [g for g in issued if g["certificate_code"] in shown_codes]
+    return {**payload, "graduates": shown, "withheld_graduates": len(issued) - len(shown)}

@@ -47,12 +47,74 @@ def test_a_snapshot_does_not_change_when_the_data_does(academy_data, login_as, l
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert digest in html and "matches the content" in html
-    assert "Consenting 1" in html  # as issued; the snapshot is the record of what was sent
+    # The figures stay as issued; a graduate who withdrew consent is no longer named.
+    assert "Consenting 1" not in html and "Consenting 2" in html
+    assert "1 graduate listed when this report was issued is no longer shown" in html
     db.session.expire_all()
     stored = db.session.scalar(select(ReportSnapshot))
     assert stored.payload == payload and stored.content_hash == digest
+    assert [g["name"] for g in stored.payload["graduates"]] == ["Consenting 1", "Consenting 2"]
     portal = client.get("/portal").get_data(as_text=True)
     assert f"/partners/{academy_data.x.id}/snapshots/1" in portal
+
+
+def test_a_snapshot_names_a_graduate_only_while_they_consent(academy_data, login, login_as, client):
+    login_as("manager")
+    issue(client, academy_data.x)
+    frozen = db.session.scalar(select(ReportSnapshot))
+    digest = frozen.content_hash
+    issued = {g["name"]: g["certificate_code"] for g in frozen.payload["graduates"]}
+    code = issued["Consenting 1"]
+    first = academy_data.trainees[0]
+    profile = db.session.get(TraineeProfile, first.id)
+    url = f"/partners/{academy_data.x.id}/snapshots/1"
+    readers = [make_user(["partner"], partner=academy_data.x), make_user(["manager"])]
+
+    def pages() -> list[str]:
+        out = []
+        for reader in readers:
+            login(reader)
+            response = client.get(url)
+            assert response.status_code == 200
+            out.append(response.get_data(as_text=True))
+        return out
+
+    for html in pages():
+        assert "Consenting 1" in html and code in html
+        assert "no longer shown:" not in html
+
+    set_consent(first, profile, False)
+    db.session.commit()
+    for html in pages():
+        assert "Consenting 1" not in html and code not in html
+        assert "Consenting 2" in html and issued["Consenting 2"] in html
+        assert "1 graduate listed when this report was issued is no longer shown" in html
+        assert "withdrawn their consent" in html
+        assert digest in html and "matches the content" in html
+        assert "The content hash covers the report as issued" in html
+
+    set_consent(first, profile, True)
+    db.session.commit()
+    for html in pages():
+        assert "Consenting 1" in html and code in html
+        assert "no longer shown:" not in html
+    db.session.expire_all()
+    stored = db.session.scalar(select(ReportSnapshot))
+    assert stored.content_hash == digest == content_hash(stored.payload)
+
+
+def test_a_snapshot_counts_every_withdrawn_graduate(academy_data, login_as, client, monkeypatch):
+    monkeypatch.setattr("academy.partners.queries.CODES_PER_QUERY", 1)  # consent asked in parts
+    login_as("manager")
+    issue(client, academy_data.x)
+    for trainee in academy_data.trainees[:2]:
+        set_consent(trainee, db.session.get(TraineeProfile, trainee.id), False)
+    db.session.commit()
+    html = client.get(f"/partners/{academy_data.x.id}/snapshots/1").get_data(as_text=True)
+    assert "2 graduates listed when this report was issued are no longer shown" in html
+    assert "Consenting" not in html
+    assert "have agreed to be shown for this period" in html  # the list is now empty
+    assert ">7<" in html  # people trained, as issued
 
 
 def test_snapshots_are_numbered_per_partner_and_audited(academy_data, login_as, client):

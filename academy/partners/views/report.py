@@ -82,7 +82,7 @@ def export_report(partner_id: int, fmt: str):
 def snapshot(partner_id: int, number: int):
     partner = report_partner_or_404(current_actor(), partner_id)
     frozen = queries.snapshot(partner.id, number) or abort(404)
-    report = frozen.payload
+    report = queries.snapshot_as_shown(frozen)
     return render_template(
         "partners/snapshot.html",
         partner=partner,
@@ -91,5 +91,5 @@ def snapshot(partner_id: int, number: int):
         sections=tables.sections(report),
         columns=tables.column_titles(),
         cell_text=tables.cell_text,
-        hash_matches=service.content_hash(report) == frozen.content_hash,
+        hash_matches=service.content_hash(frozen.payload) == frozen.content_hash,
     )
