@@ -12,6 +12,7 @@ from academy import mail
 from academy.audit.models import AuditEvent
 from academy.auth.models import User
 from academy.extensions import db
+from academy.partners import export, queries
 from academy.partners.models import Partner
 from tests.factories import make_cohort, make_partner, make_user
 
@@ -124,7 +125,7 @@ def test_exports_hide_non_consenting_people_and_are_audited(
     else:
         assert response.data.startswith(b"%PDF")
         text = pdf_text(response.data)
-    assert "Consenting 1" in text
+    assert "Consenting 1" in text and "Consenting 2" in text  # every graduate shown
     assert "Secret Sam" not in text and "Private 4" not in text
     assert "fewer than 5" in text
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.export"))
@@ -132,6 +133,63 @@ def test_exports_hide_non_consenting_people_and_are_audited(
     assert event.object_id == str(academy_data.x.id)
     assert event.detail["format"] == fmt
     assert event.detail["period"] == "2026 Q1"
+
+
+def _report_listing(partner, names: list[str]) -> dict:
+    """The partner's real 2026 Q1 report, listing these graduates instead."""
+    report = queries.talent_supply(partner, queries.period_from(year=2026, quarter=1))
+    graduates = [
+        {
+            "name": name,
+            "course": "AI basics for professionals",
+            "course_slug": "ai-basics",
+            "completed_on": "2026-03-10",
+            "certificate_code": f"AFA-TEST-{i:04d}-ABCD",
+            "verify_path": f"/verify/AFA-TEST-{i:04d}-ABCD",
+        }
+        for i, name in enumerate(names)
+    ]
+    return {**report, "graduates": graduates}
+
+
+def test_pdf_lists_every_graduate_over_as_many_pages_as_needed(academy_data, monkeypatch):
+    monkeypatch.setattr("academy.exports.cjk_font", lambda: None)
+    long_name = "Maximiliana Alexandra Bartholomea Fitzgerald-Worthington of Kowloon Tong"
+    names = [f"Graduate {i:04d}" for i in range(300)] + [long_name]
+    data = export.export(_report_listing(academy_data.x, names), "pdf", "https://a.example").data
+    text = pdf_text(data)
+    pages = len(re.findall(rb"/Type /Page\b(?!s)", data))
+    assert pages > 5
+    # The list starts on the first page, and its header is repeated on every page after.
+    assert text.count("Verify at") == pages
+    for i, name in enumerate(names[:-1]):
+        assert f"({name})" in text
+        assert f"https://a.example/verify/AFA-TEST-{i:04d}-ABCD" in text
+    for word in long_name.split():  # too long for its column: wrapped, nothing cut
+        assert word in text
+    assert "fewer than 5" in text and "Counts below 5" in text
+
+
+def test_pdf_does_not_lay_out_each_graduate_as_a_paragraph(academy_data, monkeypatch):
+    """multi_cell re-measures a line at every character: a paragraph per graduate took
+    seconds for a thousand graduates."""
+    from fpdf import FPDF
+
+    monkeypatch.setattr("academy.exports.cjk_font", lambda: None)
+    calls = []
+    multi_cell = FPDF.multi_cell
+
+    def counted(self, *args, **kwargs):
+        calls.append(args)
+        return multi_cell(self, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "multi_cell", counted)
+    counts = []
+    for size in (5, 200):
+        calls.clear()
+        export.export(_report_listing(academy_data.x, ["Grad"] * size), "pdf", "https://a.example")
+        counts.append(len(calls))
+    assert counts[0] == counts[1]
 
 
 def test_export_in_chinese_uses_a_cjk_font(academy_data, login, client):
