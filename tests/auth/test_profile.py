@@ -120,7 +120,7 @@ def test_the_language_switcher_saves_the_choice_on_the_account(client, login):
 def test_an_unconfirmed_person_can_ask_for_the_link_again(client, login):
     from academy import mail
 
-    user = login(factories.make_user())
+    user = login(factories.make_user(confirmed=False))
     mail.sent.clear()
     response = client.post("/account/confirmation")
     assert response.status_code == 302 and response.headers["Location"].endswith("/account/profile")

@@ -112,7 +112,7 @@ def test_signing_up_with_a_taken_email_reveals_nothing(client):
 
 
 def test_confirmation_links_are_signed_and_expire(client, monkeypatch):
-    user = factories.make_user()
+    user = factories.make_user(confirmed=False)
     token = onboarding.make_token(user, onboarding.CONFIRM)
     assert client.get(f"/confirm/{token[:-2]}xx").status_code == 400
     monkeypatch.setattr(onboarding, "CONFIRM", ("confirm-email", timedelta(seconds=-1)))
