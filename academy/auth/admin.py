@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 
 from academy.auth import bp, queries, service
 from academy.auth.forms import TokenForm, UserForm
-from academy.auth.models import ROLES, User
+from academy.auth.models import ROLES, ApiToken, User
 from academy.auth.onboarding import invite
+from academy.errors import Conflict
 from academy.extensions import db, limiter
 from academy.forms import carry_out
 from academy.permissions import current_actor, requires
@@ -109,4 +110,46 @@ def tokens(user_id: int):
     if form.validate_on_submit():
         token = service.create_token(current_actor(), user, form.name.data)
         db.session.commit()
-    return render_template("auth/tokens.html", user=user, form=form, token=token)
+    return render_template(
+        "auth/tokens.html", user=user, form=form, token=token, tokens=queries.tokens_of(user.id)
+    )
+
+
+@bp.get("/admin/tokens")
+@requires("admin.operate")
+def all_tokens():
+    page = _page_number()
+    rows, total = queries.token_page(page)
+    return render_template(
+        "auth/all_tokens.html",
+        tokens=rows,
+        total=total,
+        page=page,
+        page_size=queries.PAGE_SIZE,
+    )
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@requires("admin.operate")
+def revoke_token(token_id: int):
+    token = db.get_or_404(ApiToken, token_id)
+    revoke(current_actor(), token)
+    if request.form.get("back") == "all":
+        return redirect(url_for("auth.all_tokens"))
+    return redirect(url_for("auth.tokens", user_id=token.user_id))
+
+
+def revoke(actor, token: ApiToken) -> None:
+    """Revoke the token and say so; the admin and the holder's own page both use this."""
+    try:
+        service.revoke_token(actor, token)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        label = token.name or f"#{token.id}"
+        flash(
+            _("Token %(name)s revoked: calls with it are refused from now on.", name=label),
+            "success",
+        )

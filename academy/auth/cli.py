@@ -1,13 +1,14 @@
-"""`academy user create` and `academy token create`."""
+"""`academy user create`, `academy token create` and `academy token revoke`."""
 
 import sys
 
 import click
 
 from academy.auth import service
-from academy.auth.models import ROLES
+from academy.auth.models import ROLES, ApiToken, User
 from academy.errors import DomainError
 from academy.extensions import db
+from academy.security import MAX_ID
 
 
 def fail(error: DomainError) -> None:
@@ -69,6 +70,22 @@ def create_token(email, name):
     token = service.create_token(None, user, name)
     db.session.commit()
     click.echo(token)
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke one API token by its id (listed on the admin's API tokens page)."""
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
+    if token is None:
+        raise click.ClickException(f"No API token with id {token_id}.")
+    try:
+        service.revoke_token(None, token)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    holder = db.session.get(User, token.user_id)
+    click.echo(f"Revoked token {token.id} ({token.name or 'no label'}) of <{holder.email}>.")
 
 
 commands = [user_group, token_group]

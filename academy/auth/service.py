@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from academy.audit.service import record
@@ -35,6 +36,7 @@ LOCK_AFTER_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 # Spent on unknown emails too, so response time does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+log = logging.getLogger(__name__)
 
 
 def digest(token: str) -> str:
@@ -273,13 +275,14 @@ def end_all_sessions(user: User, keep: str | None = None) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
-def _by_token(credential):
+def _by_token(credential, *extra):
     """The active account holding an unrevoked credential (session or API token): a row per
-    role (one with no role for a person without any). Table columns, not mapped attributes:
-    every signed-in request runs this, and a Core row costs a fraction of a loaded User."""
+    role (one with no role for a person without any), the `extra` columns before the role.
+    Table columns, not mapped attributes: every signed-in request runs this, and a Core row
+    costs a fraction of a loaded User."""
     users, roles, held = User.__table__, UserRole.__table__, credential.__table__
     return (
-        select(*(users.c[name] for name in _SIGNED_IN_COLUMNS), roles.c.role)
+        select(*(users.c[name] for name in _SIGNED_IN_COLUMNS), *extra, roles.c.role)
         .join(held, held.c.user_id == users.c.id)
         .outerjoin(roles, roles.c.user_id == users.c.id)
         .where(
@@ -291,6 +294,10 @@ def _by_token(credential):
 
 
 _SIGNED_IN_COLUMNS = ("id", "email", "name", "locale", "partner_id")
+# An API token's last use is recorded to the hour: the lookup runs on every API call, and a
+# write on each would make every read a transaction. Creation counts as a use, so a new
+# token's first hour of calls writes nothing either.
+TOKEN_USE_RECORDED_EVERY = timedelta(hours=1)
 
 
 @prepared
@@ -300,20 +307,24 @@ def _user_by_session():
 
 @prepared
 def _user_by_api_token():
-    return _by_token(ApiToken)
+    held = ApiToken.__table__
+    return _by_token(ApiToken, held.c.id, func.coalesce(held.c.last_used_at, held.c.created_at))
 
 
-def _signed_in(statement, token: str, login_token: str | None) -> SignedInUser | None:
-    rows = db.session.connection().execute(statement, {"token_hash": digest(token)}).all()
+def _lookup(statement, token: str):
+    return db.session.connection().execute(statement, {"token_hash": digest(token)}).all()
+
+
+def _signed_in(rows, login_token: str | None) -> SignedInUser | None:
     if not rows:
         return None
-    *person, _role = rows[0]
+    person = rows[0][: len(_SIGNED_IN_COLUMNS)]
     roles = [row[-1] for row in rows if row[-1] is not None]
     return SignedInUser(*person, roles=roles, login_token=login_token)
 
 
 def user_for_session(token: str) -> SignedInUser | None:
-    return _signed_in(_user_by_session(), token, login_token=token)
+    return _signed_in(_lookup(_user_by_session(), token), login_token=token)
 
 
 def create_token(actor: User | None, user: User, name: str = "") -> str:
@@ -327,8 +338,58 @@ def create_token(actor: User | None, user: User, name: str = "") -> str:
 def user_for_token(token: str) -> SignedInUser | None:
     if not token:
         return None
+    # Nothing of the request's own yet: the use may be committed on its own (see below).
+    first_work = not db.session().in_transaction()
+    rows = _lookup(_user_by_api_token(), token)
     # A bearer token is not a browser session: nothing for Flask-Login to keep.
-    return _signed_in(_user_by_api_token(), token, login_token=None)
+    user = _signed_in(rows, login_token=None)
+    if user is not None and first_work:
+        token_id, used_at = rows[0][len(_SIGNED_IN_COLUMNS) : -1]
+        if used_at < utcnow() - TOKEN_USE_RECORDED_EVERY:
+            _record_use(token_id)
+    return user
+
+
+def _record_use(token_id: int) -> None:
+    """Stamp the token's last use, in a transaction of its own, committed at once.
+
+    The read ends first: on SQLite a GET's transaction starts as a reader, and one that then
+    writes fails at once if another writer got in first. Conditional, so of calls arriving
+    together one writes. Bookkeeping only: a database that refuses it does not refuse the call.
+    """
+    now = utcnow()
+    session = db.session()
+    try:
+        session.commit()
+        session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                func.coalesce(ApiToken.last_used_at, ApiToken.created_at)
+                < now - TOKEN_USE_RECORDED_EVERY,
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        log.warning("could not record the use of API token %s", token_id, exc_info=True)
+
+
+def revoke_token(actor: User | SignedInUser | None, token: ApiToken) -> None:
+    """Revoke one API token; the next call with it is refused. The row stays, for the record."""
+    # Conditional, so of two revocations sent at once one is recorded and the other refused.
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not revoked:
+        raise Conflict(_("This token is already revoked."))
+    db.session.refresh(token)
+    record(actor, "token.revoke", "user", token.user_id, token_id=token.id, name=token.name)
 
 
 def deactivate(actor: User, user: User) -> None:

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 # The account pages' other routes live in these modules; importing them adds the routes.
-from academy.auth import admin, bp, help, self_service, service  # noqa: F401
+from academy.auth import admin, bp, help, queries, self_service, service  # noqa: F401
 from academy.auth.forms import LoginForm
+from academy.auth.models import ApiToken
 from academy.extensions import db, limiter
-from academy.permissions import current_account, public, requires
+from academy.permissions import current_account, current_actor, public, require, requires
 
 # Where each role lands, in order of precedence for people with several roles.
 ROLE_HOMES = (
@@ -95,7 +96,17 @@ def logout():
 @bp.get("/account")
 @requires("account.own")
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", tokens=queries.tokens_of(current_actor().id))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@requires("account.own")
+def revoke_own_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    # Someone else's token is not found here, whoever may see it elsewhere.
+    require(token is not None and token.user_id == current_actor().id)
+    admin.revoke(current_actor(), token)
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/language")
