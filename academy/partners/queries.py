@@ -27,6 +27,7 @@ from academy.partners.models import Partner, ReportSnapshot
 from academy.progress.models import CompletionRecord
 from academy.reporting import cache
 from academy.reporting import headcount as hc
+from academy.reporting.one_pass import period_figures
 
 BREAKDOWNS = ("by_track", "by_level", "by_region", "by_kind", "by_month")
 # A level's count is the sum of its tracks' to anyone who reads the catalogue.
@@ -126,23 +127,17 @@ def parse_period(args: Mapping[str, str], today: date | None = None) -> ReportPe
 
 
 def _block(period: ReportPeriod, filters: hc.Filters, tracks: dict[str, str]):
-    """Raw (unsuppressed) totals and breakdowns of people trained; seven queries."""
-    start, end = period.start, period.end
-    totals = {
-        "trained": hc.trained_count(start, end, filters=filters),
-        "completions": hc.completion_count(start, end, filters=filters),
-    }
-    months = hc.months(start, end, filters=filters)
+    """Raw (unsuppressed) totals and breakdowns of people trained, in one pass."""
+    found = period_figures(
+        period.start, period.end, filters=filters, dimensions=("track", "level", "region", "kind")
+    )
+    totals = {"trained": found.trained, "completions": found.completions}
     breakdowns = {
-        "by_track": hc.complete_buckets(
-            hc.breakdown("track", start, end, filters=filters), tuple(tracks)
-        ),
-        "by_level": hc.complete_buckets(hc.breakdown("level", start, end, filters=filters), LEVELS),
-        "by_region": hc.complete_buckets(
-            hc.breakdown("region", start, end, filters=filters), REGIONS
-        ),
-        "by_kind": hc.complete_buckets(hc.breakdown("kind", start, end, filters=filters), KINDS),
-        "by_month": dict(zip(period.month_keys(), months, strict=False)),
+        "by_track": hc.complete_buckets(found.parts["track"], tuple(tracks)),
+        "by_level": hc.complete_buckets(found.parts["level"], LEVELS),
+        "by_region": hc.complete_buckets(found.parts["region"], REGIONS),
+        "by_kind": hc.complete_buckets(found.parts["kind"], KINDS),
+        "by_month": dict(zip(period.month_keys(), found.months, strict=False)),
     }
     return totals, breakdowns
 

@@ -19,6 +19,9 @@ Reusable building blocks (all aggregate in SQL; none loads completion rows):
   fell in each month, so they add up to ``trained_count``.
 - ``trained_people(start, end, *, filters)``: the same people as a subquery of user ids, for
   "already counted" conditions elsewhere.
+
+The dashboard and the partner report need most of these at once: ``one_pass.period_figures``
+gives the same answers from a single read of the period's completions (tests hold them equal).
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ def period_for(year: int) -> Period:
 
 
 # dimension -> (key column, label column); labels that need no lookup reuse the key.
-def _dimension(name: str) -> tuple[ColumnElement, ColumnElement]:
+def dimension_columns(name: str) -> tuple[ColumnElement, ColumnElement]:
     if name == "track":
         return Track.slug, Track.name
     if name == "kind":
@@ -200,7 +203,7 @@ def breakdown(
     limit: int | None = None,
 ) -> list[Bucket]:
     """Distinct people trained per value of `dimension`, largest first."""
-    key, label = _dimension(dimension)
+    key, label = dimension_columns(dimension)
     n = func.count(distinct(CompletionRecord.user_id)).label("n")
     stmt = scoped(start, end, filters, key.label("key"), label.label("label"), n)
     if dimension == "partner":

@@ -25,15 +25,14 @@ from academy.reporting.headcount import (
     Bucket,
     Filters,
     Period,
-    breakdown,
     complete_buckets,
     filter_conditions,
     months,
     periods,
     track_names,
-    trained_count,
     trained_people,
 )
+from academy.reporting.one_pass import period_figures
 
 ACTIVE_DAYS = 30
 YEARS_COMPARED = 3  # this year and the two before it
@@ -66,13 +65,17 @@ def pace_for(period: Period, trained: int, today: date, filters: Filters) -> for
     )
 
 
-def _completion_figures(period: Period, filters: Filters, parts=HEADLINE_PARTS) -> dict:
-    """What the headline reads from completion records alone."""
-    start, end = period.starts_on, period.ends_on
+def _completion_figures(
+    period: Period, filters: Filters, parts=HEADLINE_PARTS, limits: dict | None = None
+) -> dict:
+    """What the headline reads from completion records alone (in one pass over them)."""
+    found = period_figures(
+        period.starts_on, period.ends_on, filters=filters, dimensions=parts, limits=limits
+    )
     return {
-        "trained": trained_count(start, end, filters=filters),
-        "parts": {name: breakdown(name, start, end, filters=filters) for name in parts},
-        "by_month": months(start, end, filters=filters),
+        "trained": found.trained,
+        "parts": found.parts,
+        "by_month": found.months,
         "tracks": track_names(),
     }
 
@@ -332,10 +335,10 @@ def _year_figures(year: int, filters: Filters) -> dict:
     found = periods(years)
     period = found[year]
     figures = _completion_figures(
-        period, filters, ("track", "kind", "region", "delivery", "partner")
-    )
-    figures["parts"]["organisation"] = breakdown(
-        "organisation", period.starts_on, period.ends_on, filters=filters, limit=TOP_ORGANISATIONS
+        period,
+        filters,
+        ("track", "kind", "region", "delivery", "partner", "organisation"),
+        limits={"organisation": TOP_ORGANISATIONS},
     )
     compared = {year: cumulative(figures["by_month"])}
     for other in years[:-1]:
