@@ -63,15 +63,20 @@ def filtered_cohorts(
 
 def cohort_rows(query, *, limit: int | None = None, offset: int = 0) -> list[CohortRow]:
     """The cohorts of a filtered_cohorts() query with their counts, newest first: one query."""
-    query = (
-        query.add_columns(ENROLLED, WAITLISTED, COMPLETED)
-        .options(joinedload(Cohort.course), joinedload(Cohort.sponsor))
-        .order_by(Cohort.start_on.desc(), Cohort.id.desc())
-        .offset(offset)
-    )
+    newest_first = (Cohort.start_on.desc(), Cohort.id.desc())
+    # The page's cohorts first, then the seat counts for those alone: counted in the same select,
+    # the counts were worked out for every cohort the offset skipped as well.
+    page = query.with_only_columns(Cohort.id).order_by(*newest_first).offset(offset)
     if limit is not None:
-        query = query.limit(limit)
-    return [CohortRow(c, e or 0, w or 0, d or 0) for c, e, w, d in db.session.execute(query)]
+        page = page.limit(limit)
+    page = page.subquery()
+    rows = (
+        select(Cohort, ENROLLED, WAITLISTED, COMPLETED)
+        .join(page, page.c.id == Cohort.id)
+        .options(joinedload(Cohort.course), joinedload(Cohort.sponsor))
+        .order_by(*newest_first)
+    )
+    return [CohortRow(c, e or 0, w or 0, d or 0) for c, e, w, d in db.session.execute(rows)]
 
 
 def count_cohorts(query) -> int:
