@@ -4,8 +4,8 @@ The audit page sorted every event in a date range (or of one action, actor or re
 id to keep 100; each index those filters use now ends with (at, id), the page order. Action
 prefixes are searched as ranges, so on PostgreSQL the column compares bytes ("C"), as SQLite does.
 
-Revision ID: 0004_audit_paging
-Revises: 0003_pending_imports
+Revision ID: 0005_audit_paging
+Revises: 0004_certificate_holder_name
 Create Date: 2026-12-04 23:40:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0004_audit_paging"
-down_revision = "0003_pending_imports"
+revision = "0005_audit_paging"
+down_revision = "0004_certificate_holder_name"
 branch_labels = None
 depends_on = None
 
