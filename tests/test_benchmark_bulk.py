@@ -42,3 +42,20 @@ def test_the_timed_import_creates_and_enrols_every_trainee_of_its_file(
     ).all()
     assert len(kinds) == 6  # every kind with every region
     assert not list(tmp_path.glob("import-*.csv"))  # the file is removed once imported
+
+
+def test_the_rebuild_costs_time_each_report_on_a_real_academy(database_url):
+    from tests.benchmarks.rebuild import rebuild_costs, rebuild_table
+    from tests.factories import complete, make_partner
+
+    partner = make_partner()
+    course = make_course()
+    cohort = make_cohort(course, sponsor=partner)
+    complete(make_user(), course, cohort.start_on, cohort=cohort)
+    year, partner_id = cohort.start_on.year, partner.id
+    db.session.commit()  # outside a request a SQLite transaction holds the write lock
+
+    costs = rebuild_costs(database_url, year, partner_id)
+
+    assert len(costs) == 4 and all(ms > 0 for ms in costs.values())
+    assert rebuild_table(costs).count("\n") == 5  # a header, a rule and a row each

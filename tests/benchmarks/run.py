@@ -38,6 +38,7 @@ import requests
 from tests.benchmarks.bulk import IMPORT_SIZE, ROOT, WORK, academy, build, time_import
 from tests.benchmarks.load import Result, Target, measure, paced
 from tests.benchmarks.processes import server_meter
+from tests.benchmarks.rebuild import rebuild_costs, rebuild_table
 
 PASSWORD = "bench-password-2026"
 PACED_SECONDS = 10
@@ -336,8 +337,8 @@ def targets(base: str, facts: dict) -> list[tuple[Target, int, tuple[int, int]]]
     ]
 
 
-def run_database(database: str, scale: int, workers: int) -> tuple[list[Result], dict]:
-    """The endpoints' results, and the bulk jobs' seconds by name."""
+def run_database(database: str, scale: int, workers: int) -> tuple[list[Result], dict, dict]:
+    """The endpoints' results, the bulk jobs' seconds and the reports' rebuild ms, by name."""
     print(f"== {database}")
     url, demo_seconds = build(database, scale)
     facts = prepare(url)
@@ -386,12 +387,14 @@ def run_database(database: str, scale: int, workers: int) -> tuple[list[Result],
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    # Last: the import adds trainees to the academy the pages were measured on.
+    # Before the import, which adds trainees to the academy the pages were measured on.
+    rebuilt = rebuild_costs(url, facts["year"], facts["partner"])
+    print(rebuild_table(rebuilt))
     jobs = {
         f"synthetic academy of {scale:,} trainees (`academy demo --scale`)": demo_seconds,
         f"import of {IMPORT_SIZE:,} trainees (`academy import trainees`)": time_import(url),
     }
-    return results, jobs
+    return results, jobs, rebuilt
 
 
 def _ms(value: float | None) -> str:
@@ -456,8 +459,8 @@ def main() -> None:
     args = parser.parse_args()
     sections = []
     for database in args.databases.split(","):
-        results, jobs = run_database(database, args.scale, args.workers)
-        tables = f"{table(results)}\n\n{jobs_table(jobs)}"
+        results, jobs, rebuilt = run_database(database, args.scale, args.workers)
+        tables = f"{table(results)}\n\n{rebuild_table(rebuilt)}\n\n{jobs_table(jobs)}"
         sections.append(f"### {database}, {args.workers} gunicorn workers\n\n{tables}\n")
         print()
         print(tables)
