@@ -8,22 +8,26 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("ACADEMY_INSTANCE", BASE_DIR / "instance"))
 
 
-def _number(name: str, default, kind):
+def _number(name: str, default, kind, minimum=0):
     value = os.environ.get(name)
     if value in (None, ""):
         return default
     try:
         number = kind(value)
     except ValueError:
-        number = -1
-    if number < 0:
+        number = minimum - 1
+    if number < minimum:
         # Read at start-up: say which setting, rather than a bare conversion error.
-        raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
+        raise ValueError(f"{name} must be a number of at least {minimum}, not {value!r}")
     return number
 
 
-def _int(name: str, default: int) -> int:
-    return _number(name, default, int)
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    return _number(name, default, int, minimum)
+
+
+# Sign-in and every other form post must fit in a request, whatever the upload limit.
+SMALLEST_UPLOAD_LIMIT = 64 * 1024
 
 
 def _development_secret() -> str:
@@ -59,7 +63,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     ACADEMY_TRUSTED_PROXIES = _int("ACADEMY_TRUSTED_PROXIES", 0)
-    MAX_CONTENT_LENGTH = _int("ACADEMY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+    # The largest request body, and so the largest CSV import (academy.cohorts.import_rows).
+    MAX_CONTENT_LENGTH = _int("ACADEMY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024, SMALLEST_UPLOAD_LIMIT)
     ACADEMY_QUERY_HEADER = os.environ.get("ACADEMY_QUERY_HEADER", "") == "1"
     # Report cache: "" per worker, "redis://..." shared, "none" off (academy/reporting/cache.py).
     ACADEMY_CACHE_URL = os.environ.get("ACADEMY_CACHE_URL", "")

@@ -1,7 +1,13 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import config
 from academy import create_app
+from tests.factories import PASSWORD, make_user
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -64,3 +70,34 @@ def test_number_settings_read_the_environment(monkeypatch):
     assert config._number("ACADEMY_DB_PING_AFTER", 0.25, float) == 0.25
     monkeypatch.setenv("MAIL_PORT", "2525")
     assert config._int("MAIL_PORT", 587) == 2525
+
+
+def _start(**environment) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter, as start-up does."""
+    return subprocess.run(
+        [sys.executable, "-c", "import config"],
+        cwd=Path(config.__file__).parent,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "100", "65535"])
+def test_an_upload_limit_too_small_for_a_form_is_refused_at_start_up(value):
+    started = _start(ACADEMY_MAX_UPLOAD_BYTES=value)
+    assert started.returncode != 0
+    assert (
+        f"ACADEMY_MAX_UPLOAD_BYTES must be a number of at least 65536, not '{value}'"
+        in started.stderr
+    )
+
+
+def test_the_smallest_upload_limit_still_lets_people_sign_in(app, client, monkeypatch):
+    assert _start(ACADEMY_MAX_UPLOAD_BYTES="65536").returncode == 0
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", config.SMALLEST_UPLOAD_LIMIT)
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302

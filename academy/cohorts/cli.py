@@ -57,7 +57,7 @@ def import_trainees(file: str, cohort_id: int | None, dry_run: bool):
         if cohort is None:
             raise click.BadParameter(f"no cohort with id {cohort_id}", param_hint="--cohort")
     with open(file, "rb") as handle:
-        data = handle.read(imports.MAX_BYTES + 1)
+        data = handle.read(imports.max_bytes() + 1)
     try:
         decoded = imports.read(data)
         text = decoded.text

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from babel.lists import format_list
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -18,7 +19,6 @@ from academy.auth.models import EMAIL, KINDS, REGIONS
 from academy.cohorts.encodings import Decoded, ImportFileError, read_text
 
 HEADER = ("email", "name", "kind", "region", "organisation", "consent_share")
-MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0", ""}
 
@@ -36,12 +36,22 @@ class ImportRow:
     enrolment_id: int | None = None  # a withdrawn enrolment to re-use
 
 
+def max_bytes() -> int:
+    """The largest file imported: ACADEMY_MAX_UPLOAD_BYTES, which also caps every request."""
+    return current_app.config["MAX_CONTENT_LENGTH"]
+
+
+def megabytes(size: int) -> str:
+    """A limit in MB for a message, rounded down to two places so that it holds (8, 0.06)."""
+    hundredths = size * 100 // (1024 * 1024)
+    return f"{hundredths / 100:.2f}".rstrip("0").rstrip(".")
+
+
 def read(data: bytes) -> Decoded:
     """The upload as text and the encoding it was read in, or ImportFileError."""
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
-        )
+    limit = max_bytes()
+    if len(data) > limit:
+        raise ImportFileError(_("The file is larger than %(mb)s MB.", mb=megabytes(limit)))
     decoded = read_text(data)
     nul = decoded.text.find("\x00")
     if nul >= 0:

@@ -20,7 +20,15 @@ from academy.audit.models import AuditEvent
 from academy.audit.service import record
 from academy.auth.models import ConsentEvent, TraineeProfile, User, UserRole
 from academy.cohorts.encodings import ImportFileError
-from academy.cohorts.import_rows import HEADER, MAX_BYTES, ImportRow, decode, parse, read
+from academy.cohorts.import_rows import (
+    HEADER,
+    ImportRow,
+    decode,
+    max_bytes,
+    megabytes,
+    parse,
+    read,
+)
 from academy.cohorts.models import Cohort
 from academy.enrolments import service as enrolments
 from academy.enrolments.models import Enrolment, EnrolmentEvent
@@ -34,12 +42,13 @@ Progress = Callable[[str], None]
 # What callers use; reading and checking rows lives in import_rows.
 __all__ = [
     "HEADER",
-    "MAX_BYTES",
     "ImportFileError",
     "ImportPlan",
     "ImportRow",
     "apply",
     "decode",
+    "max_bytes",
+    "megabytes",
     "parse",
     "plan",
     "read",

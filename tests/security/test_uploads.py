@@ -135,10 +135,18 @@ def test_a_file_over_the_request_limit_gets_a_friendly_413(app, client, teacher_
     assert users() == before
 
 
-def test_a_file_over_the_import_limit_is_refused_by_name(client, teacher_and_cohort):
+def _padded(size: int) -> bytes:
+    """Two good rows, then lines of spaces (skipped as blank) up to `size` bytes."""
+    rows = HEADER + "a@example.org,A,student,other,,no\nb@example.org,B,student,other,,no\n"
+    blank = " " * 1023 + "\n"
+    return (rows + blank * ((size - len(rows)) // len(blank) + 1)).encode()
+
+
+def test_a_file_over_5_mb_is_imported_under_the_default_setting(app, client, teacher_and_cohort):
     _teacher, cohort = teacher_and_cohort
-    row = "a@example.org,A,student,other,,no\n"
-    data = (HEADER + row * (imports.MAX_BYTES // len(row) + 1)).encode()
+    assert app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024  # ACADEMY_MAX_UPLOAD_BYTES
+    data = _padded(6 * 1024 * 1024)
+    # A raw body: the test client would otherwise spool the file to disk and leave it open.
     body = (
         b'--zzz\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
         b"Content-Type: text/csv\r\n\r\n" + data + b"\r\n--zzz--\r\n"
@@ -148,8 +156,46 @@ def test_a_file_over_the_import_limit_is_refused_by_name(client, teacher_and_coh
         data=body,
         content_type="multipart/form-data; boundary=zzz",
     )
-    assert response.status_code == 422
-    assert "larger than 5 MB" in response.get_data(as_text=True)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Preview of big.csv" in preview and "Confirm and enrol" in preview
+
+
+def test_the_upload_page_and_refusal_give_the_setting_s_limit(
+    app, client, teacher_and_cohort, monkeypatch
+):
+    _teacher, cohort = teacher_and_cohort
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 100_000)
+    page = client.get(f"/cohorts/{cohort.id}/import").get_data(as_text=True)
+    assert "at most 0.09 MB" in page  # 100,000 bytes, rounded down: not "0 MB"
+    before = users()
+    response = _oversized_upload(app, client, cohort)
+    assert response.status_code == 413
+    assert "at most 0.09 MB can be uploaded" in response.get_data(as_text=True)
+    assert users() == before
+
+
+def test_reading_a_file_is_limited_by_the_setting(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    assert imports.read(_padded(6 * 1024 * 1024)).text.startswith(HEADER)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 65_536)
+    assert imports.read(_padded(60_000)).text.startswith(HEADER)
+    with pytest.raises(imports.ImportFileError, match=r"larger than 0\.06 MB"):
+        imports.read(_padded(70_000))
+
+
+def test_the_import_command_follows_the_setting(app, tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"
+    path.write_bytes(_padded(6 * 1024 * 1024))
+    command = ["academy", "import", "trainees", str(path), "--dry-run"]
+    accepted = app.test_cli_runner().invoke(args=command)
+    assert accepted.exit_code == 0, accepted.output
+    assert "Dry run" in accepted.output
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
+    refused = app.test_cli_runner().invoke(args=command)
+    assert refused.exit_code == 1
+    assert "The file is larger than 5 MB." in refused.output
+    assert users() == 0
 
 
 def test_formulas_and_markup_in_cells_are_stored_as_text_and_never_run(client, teacher_and_cohort):

@@ -11,7 +11,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -53,7 +53,7 @@ def import_upload(cohort_id: int):
     cohort = managed_cohort(cohort_id)
     form = ImportForm()
     if form.validate_on_submit():
-        data = form.file.data.read(imports.MAX_BYTES + 1)
+        data = form.file.data.read(imports.max_bytes() + 1)
         try:
             decoded = imports.read(data)
             text = decoded.text
@@ -83,20 +83,18 @@ def import_upload(cohort_id: int):
         cohort=cohort,
         form=form,
         header=",".join(imports.HEADER),
-        limit_mb=imports.MAX_BYTES // (1024 * 1024),
+        limit_mb=imports.megabytes(imports.max_bytes()),
     ), status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error):
     """Over MAX_CONTENT_LENGTH: refused unread, on the upload page with a message."""
-    limit = min(
-        current_app.config.get("MAX_CONTENT_LENGTH") or imports.MAX_BYTES, imports.MAX_BYTES
-    )
+    limit_mb = imports.megabytes(imports.max_bytes())
     message = _(
-        "The file is too large: at most %(mb)d MB can be uploaded. Split it into smaller "
+        "The file is too large: at most %(mb)s MB can be uploaded. Split it into smaller "
         "files and upload them one by one.",
-        mb=limit // (1024 * 1024),
+        mb=limit_mb,
     )
     cohort = None
     if request.endpoint == "cohorts.import_upload":
@@ -112,7 +110,7 @@ def upload_too_large(_error):
         cohort=cohort,
         form=form,
         header=",".join(imports.HEADER),
-        limit_mb=limit // (1024 * 1024),
+        limit_mb=limit_mb,
     ), 413
 
 
