@@ -62,6 +62,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "academy@localhost")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # If the counters' store (Redis) cannot be reached, each worker counts in memory until it
+    # is back, with a logged warning, rather than failing every limited request with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     ACADEMY_TRUSTED_PROXIES = _int("ACADEMY_TRUSTED_PROXIES", 0)
     # The largest request body, and so the largest CSV import (academy.cohorts.import_rows).
     MAX_CONTENT_LENGTH = _int("ACADEMY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024, SMALLEST_UPLOAD_LIMIT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import uuid
 import pytest
 
 from academy.extensions import db
-from tests.factories import make_user, sign_in
+from tests.factories import PASSWORD, make_user, sign_in
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -140,3 +141,25 @@ def test_counters_are_shared_between_app_servers_through_redis(limited_app, tmp_
     client = here.test_client()
     assert [_login(client).status_code for _ in range(4)] == [401] * 4
     assert _login(client).status_code == 429  # the eleventh, counted across both servers
+
+
+def test_a_dead_counter_store_limits_in_memory_instead_of_failing(
+    limited_app, api, monkeypatch, caplog
+):
+    from academy.extensions import limiter
+
+    # Falling back is remembered on the shared limiter: put it back for the other tests.
+    for attribute in ("_storage_dead", "_fallback_limiter"):
+        monkeypatch.setattr(limiter, attribute, getattr(limiter, attribute))
+    caplog.set_level(logging.WARNING, logger="flask-limiter")
+    client = limited_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0").test_client()
+    user = make_user()
+    email, token = user.email, api(user).headers["Authorization"]
+    db.session.commit()  # on SQLite the test's own transaction would hold the write lock
+    signed_in = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert "falling back to in-memory storage" in caplog.text
+    assert client.get("/api/v1/me", headers={"Authorization": token}).status_code == 200
+    # Still limited, per worker, while the store is away.
+    statuses = [_login(client, f"q{i}@example.org").status_code for i in range(10)]
+    assert statuses[-1] == 429 and 401 in statuses
