@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from academy.auth import bp, queries, service
 from academy.auth.forms import TokenForm, UserForm
 from academy.auth.models import ROLES, ApiToken, User
-from academy.auth.onboarding import invite
+from academy.auth.onboarding import flash_invitation, invite
 from academy.errors import Conflict
 from academy.extensions import db, limiter
 from academy.forms import carry_out
@@ -69,9 +69,9 @@ def create_user():
             ),
         )
         if done:
-            invite(user)
+            invited = invite(user)
             db.session.commit()  # the invitation's audit event
-            flash(_("Created %(email)s and emailed an invitation.", email=user.email), "success")
+            flash_invitation(user.email, invited)
             return redirect(url_for("auth.users"))
     rows, total = queries.user_page()
     return render_template(

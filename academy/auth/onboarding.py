@@ -11,7 +11,7 @@ import hashlib
 from contextlib import contextmanager
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, flash, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -20,7 +20,7 @@ from academy import mail
 from academy.audit.service import record
 from academy.auth import service
 from academy.auth.models import User
-from academy.errors import Invalid
+from academy.errors import Conflict, Invalid
 from academy.extensions import db, utcnow
 from academy.i18n import select_locale
 
@@ -86,32 +86,35 @@ def _mail_context(user: User):
         yield
 
 
-def _send(to: str, subject: str, body: str) -> None:
-    mail.send(to, subject, body)
-
-
 def sign_up(*, email, name, password, kind, region, organisation, consent_share) -> User:
     """A person creates their own trainee account; the email is confirmed afterwards."""
     service.validate_password(password)
-    user = service.create_user(
-        None,
-        email=email,
-        name=name,
-        roles=["trainee"],
-        password=password,
-        kind=kind,
-        region=region,
-        organisation=organisation,
-        consent_share=consent_share,
-    )
+    try:
+        user = service.create_user(
+            None,
+            email=email,
+            name=name,
+            roles=["trainee"],
+            password=password,
+            kind=kind,
+            region=region,
+            organisation=organisation,
+            consent_share=consent_share,
+        )
+    except Conflict:
+        # A taken email is found before the password is hashed; hashing is nearly all of a
+        # sign-up's time, so without this the answer's speed would tell who has an account.
+        service.spend_password_hash(password)
+        raise
     record(user, "user.signup", "user", user.id)
     return user
 
 
-def send_confirmation(user: User) -> None:
+def send_confirmation(user: User) -> bool:
+    """False if the mail could not be sent (logged), so the person can be told."""
     with _mail_context(user):
         link = _link("auth.confirm_email", token=make_token(user, CONFIRM))
-        _send(
+        return mail.send(
             user.email,
             _("Confirm your email for the AI Future Academy"),
             _(
@@ -123,10 +126,14 @@ def send_confirmation(user: User) -> None:
         )
 
 
-def send_signup_notice(user: User) -> None:
-    """Someone tried to sign up with an email that has an account: tell its owner, not them."""
+def send_signup_notice(user: User) -> bool:
+    """Someone tried to sign up with an email that has an account: tell its owner, not them.
+
+    Sent at once, like a confirmation, so both answers take the same time and can say the
+    same thing when mail is down.
+    """
     with _mail_context(user):
-        _send(
+        return mail.send(
             user.email,
             _("Someone tried to sign up with your email"),
             _(
@@ -148,27 +155,45 @@ def confirm_email(user: User) -> bool:
     return True
 
 
-def send_password_reset(user: User) -> None:
-    with _mail_context(user):
-        link = _link("auth.reset_password", token=make_token(user, RESET))
-        _send(
-            user.email,
+def send_password_reset(user: User | None) -> None:
+    """Mail a link to choose a new password; None (no such active account) sends nothing.
+
+    Both answers must take the same time, or it would tell who has an account: the message
+    is written either way (for nobody, then dropped), and sent only after the response.
+    """
+    # Checked first: outside a request, _mail_context makes one that never answers.
+    in_request = has_request_context()
+    recipient = user or User(id=0, email="nobody@example.invalid", name="")
+    with _mail_context(recipient):
+        link = _link("auth.reset_password", token=make_token(recipient, RESET))
+        message = mail.compose(
+            recipient.email,
             _("Reset your AI Future Academy password"),
             _(
                 "Hello %(name)s,\n\nOpen this link within two hours to choose a new password. "
                 "It works once.\n\n%(link)s\n\nIf you did not ask for this, ignore this message: "
                 "your password stays as it is.",
-                name=user.name,
+                name=recipient.name,
                 link=link,
             ),
         )
+    if user is None:
+        return
+    if in_request:
+        mail.send_after_response(message)
+    else:
+        mail.send_message(message)
 
 
-def invite(user: User) -> None:
-    """Email a staff-created account a link to set its password (valid two weeks, once)."""
+def invite(user: User) -> bool:
+    """Email a staff-created account a link to set its password (valid two weeks, once).
+
+    False if the mail could not be sent (logged, and not audited as sent): the account
+    stands, and its holder can still get a link from "Forgot password?".
+    """
     with _mail_context(user):
         link = _link("auth.accept_invitation", token=make_token(user, INVITE))
-        _send(
+        sent = mail.send(
             user.email,
             _("You are invited to the AI Future Academy"),
             _(
@@ -178,7 +203,25 @@ def invite(user: User) -> None:
                 link=link,
             ),
         )
-    record(None, "user.invite", "user", user.id)
+    if sent:
+        record(None, "user.invite", "user", user.id)
+    return sent
+
+
+def flash_invitation(email: str, invited: bool) -> None:
+    """What the staff member who created the account is told, on the page it leads to."""
+    if invited:
+        flash(_("Created %(email)s and emailed an invitation.", email=email), "success")
+        return
+    flash(
+        _(
+            "Created %(email)s, but the invitation could not be sent (our mail service is not "
+            "answering). Once mail works again, they can choose a password with “Forgot "
+            "password?” on the sign-in page.",
+            email=email,
+        ),
+        "error",
+    )
 
 
 def set_new_password(user: User, password: str, *, via: str) -> None:

@@ -43,19 +43,21 @@ def signup():
                 consent_share=form.consent_share.data,
             )
         except Conflict:
-            # Same answer as a new sign-up, so the form does not reveal who has an account.
+            # Same answer as a new sign-up (same work, one mail), so the form does not reveal
+            # who has an account; the owner is told by mail instead.
             db.session.rollback()
             existing = service.find_user(form.email.data)
-            if existing is not None:
-                onboarding.send_signup_notice(existing)
-            return render_template("auth/check_email.html", email=form.email.data)
+            sent = existing is None or onboarding.send_signup_notice(existing)
+            return render_template(
+                "auth/check_email.html", email=form.email.data, mail_failed=not sent
+            )
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
-            onboarding.send_confirmation(user)
-            return render_template("auth/check_email.html", email=user.email)
+            sent = onboarding.send_confirmation(user)
+            return render_template("auth/check_email.html", email=user.email, mail_failed=not sent)
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form), status
 
@@ -81,8 +83,16 @@ def confirm_email(token):
 def resend_confirmation():
     user = current_account()
     if user.email_confirmed_at is None:
-        onboarding.send_confirmation(user)
-        flash(_("We sent a new confirmation link to %(email)s.", email=user.email), "info")
+        if onboarding.send_confirmation(user):
+            flash(_("We sent a new confirmation link to %(email)s.", email=user.email), "info")
+        else:
+            flash(
+                _(
+                    "The confirmation link could not be sent just now (our mail service is "
+                    "not answering). Try again in a few minutes."
+                ),
+                "error",
+            )
     return redirect(url_for("auth.profile"))
 
 
@@ -93,8 +103,7 @@ def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         user = service.find_user(form.email.data)
-        if user is not None and user.is_active:
-            onboarding.send_password_reset(user)
+        onboarding.send_password_reset(user if user is not None and user.is_active else None)
         # The same answer whether or not the email has an account.
         return render_template("auth/check_email.html", email=form.email.data, reset=True)
     return render_template("auth/forgot_password.html", form=form)

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from academy.auth.onboarding import invite
+from academy.auth.onboarding import flash_invitation, invite
 from academy.dates import local_today
 from academy.extensions import db
 from academy.forms import carry_out
@@ -98,12 +98,9 @@ def new_user(partner_id: int):
         )
         if created.ok:
             # As for staff-made accounts: without the link the person could never sign in.
-            invite(created.value)
+            invited = invite(created.value)
             db.session.commit()  # the invitation's audit event
-            flash(
-                _("Created %(email)s and emailed an invitation.", email=created.value.email),
-                "success",
-            )
+            flash_invitation(created.value.email, invited)
             return redirect(url_for("partners.detail", partner_id=partner.id))
     status = 422 if form.errors else 200
     return render_template("partners/user_form.html", form=form, partner=partner), status
