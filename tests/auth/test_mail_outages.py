@@ -77,7 +77,7 @@ def test_a_taken_email_gets_the_same_answer_when_mail_is_down(client):
 
 
 def test_asking_again_for_a_confirmation_link_says_it_was_not_sent(client):
-    user = make_user()
+    user = make_user(confirmed=False)
     sign_in(client, user)
     response = client.post("/account/confirmation", follow_redirects=True)
     assert response.status_code == 200
