@@ -3,12 +3,14 @@
 from marshmallow import Schema, fields
 
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.permissions import public, require
 from academy.progress import queries
 
 blp = Blueprint("api_certificates", __name__, url_prefix="/api/v1", description="Certificates")
 
 
+@answered()
 class VerificationSchema(Schema):
     valid = fields.Bool(metadata={"description": "False once the completion is revoked."})
     course = fields.Str()

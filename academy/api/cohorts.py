@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select
 
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.auth.models import User
 from academy.cohorts import queries, service
 from academy.cohorts import roster as rosters
@@ -58,6 +59,7 @@ class CohortInSchema(Schema):
             raise ValidationError("The end date cannot be before the start date.", "end_date")
 
 
+@answered()
 class CohortSchema(Schema):
     id = fields.Int()
     code = fields.Str()
@@ -90,6 +92,7 @@ class EnrolInSchema(Schema):
     user_id = StrictInt(required=True)
 
 
+@answered()
 class EnrolmentOutSchema(Schema):
     id = fields.Int()
     status = fields.Str()
@@ -211,6 +214,18 @@ def enrol(body, cohort_id):
 @requires("cohort.roster")
 @blp.arguments(RosterQuerySchema, location="query")
 @blp.response(200, RosterRowSchema(many=True))
+@blp.doc(
+    responses={
+        "200": {
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/RosterRow"}}
+                },
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        },
+    }
+)
 def roster(args, cohort_id):
     """Everyone in the cohort with their progress; `?format=csv` for a download."""
     cohort = _visible_cohort(cohort_id)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from academy.api.cohorts import StrictInt
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.auth.models import User
 from academy.cohorts.models import Cohort
 from academy.cohorts.permissions import can_manage_cohort, manages_all
@@ -27,6 +28,7 @@ class CompletionInSchema(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
+@answered()
 class CompletionOutSchema(Schema):
     id = fields.Int()
     certificate_code = fields.Str()
@@ -41,6 +43,7 @@ class RevokeInSchema(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
+@answered()
 class RevokeOutSchema(Schema):
     id = fields.Int()
     revoked = fields.Bool()

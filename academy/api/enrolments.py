@@ -1,8 +1,9 @@
 """JSON API v1: enrolments."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.extensions import db
 from academy.permissions import current_actor, requires
 
@@ -12,22 +13,33 @@ blp = Blueprint("api_enrolments", __name__, url_prefix="/api/v1", description="E
 # --- Progress: POST /enrolments/<id>/progress --------------------------------------------
 
 
+def _at_most_200(answers: dict) -> None:
+    # Not validate.Length: the document would call it maxLength, which objects do not have.
+    if len(answers) > 200:
+        raise ValidationError("At most 200 answers.")
+
+
 class ProgressInSchema(Schema):
     lesson = fields.Str(required=True, validate=validate.Length(min=1, max=100))
     answers = fields.Dict(
         keys=fields.Str(validate=validate.Length(max=100)),
         values=fields.Int(strict=True),
-        validate=validate.Length(max=200),
-        metadata={"description": "{question_id: choice_index}, for a lesson with a quiz."},
+        validate=_at_most_200,
+        metadata={
+            "description": "{question_id: choice_index}, for a lesson with a quiz.",
+            "maxProperties": 200,
+        },
     )
 
 
+@answered()
 class QuizOutSchema(Schema):
     score = fields.Int()
     passed = fields.Bool()
     pass_mark = fields.Int()
 
 
+@answered("quiz", "certificate_code")
 class ProgressOutSchema(Schema):
     lessons_done = fields.Int()
     lessons_total = fields.Int()
@@ -72,6 +84,7 @@ class WithdrawInSchema(Schema):
     reason = fields.Str(validate=validate.Length(max=2000), load_default="")
 
 
+@answered()
 class WithdrawOutSchema(Schema):
     id = fields.Int()
     status = fields.Str()
@@ -79,7 +92,7 @@ class WithdrawOutSchema(Schema):
 
 @blp.route("/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
 @requires("enrolment.withdraw")
-@blp.arguments(WithdrawInSchema)
+@blp.arguments(WithdrawInSchema, required=False)  # API.md: no body needed
 @blp.response(200, WithdrawOutSchema)
 def withdraw(body, enrolment_id):
     """Leave a cohort (the trainee) or withdraw someone (its staff); the waitlist moves up."""

@@ -3,11 +3,13 @@
 from marshmallow import Schema, fields
 
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.permissions import current_actor, requires
 
 blp = Blueprint("api_me", __name__, url_prefix="/api/v1", description="The caller")
 
 
+@answered()
 class MeSchema(Schema):
     id = fields.Int()
     email = fields.Str()

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.database import reads_replica
 from academy.extensions import db
 from academy.partners import queries, service
@@ -19,6 +20,7 @@ class PartnerInSchema(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(PARTNER_KINDS))
 
 
+@answered()
 class PartnerSchema(Schema):
     id = fields.Int()
     name = fields.Str()
@@ -62,6 +64,7 @@ class BlockSchema(Schema):
     withheld = fields.Bool(metadata={"description": "the whole block is withheld"})
 
 
+@answered()
 class GraduateSchema(Schema):
     name = fields.Str()
     course = fields.Str()
@@ -77,6 +80,7 @@ class PeriodSchema(Schema):
     label = fields.Str()
 
 
+@answered()
 class TalentSupplySchema(Schema):
     partner = fields.Nested(PartnerRefSchema)
     year = fields.Int(allow_none=True)

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.database import reads_replica
 from academy.dates import MAX_YEAR, MIN_YEAR, local_today
 from academy.permissions import requires
@@ -18,17 +19,20 @@ class HeadcountQuery(Schema):
     )
 
 
+@answered()
 class HeadcountKinds(Schema):
     professional = fields.Int()
     student = fields.Int()
 
 
+@answered()
 class HeadcountRegions(Schema):
     shenzhen = fields.Int()
     hong_kong = fields.Int()
     other = fields.Int()
 
 
+@answered()
 class HeadcountSchema(Schema):
     year = fields.Int()
     target = fields.Int()

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from academy.api.cohorts import StrictInt
 from academy.api.parsing import Blueprint
+from academy.api.schemas import answered
 from academy.auth.models import KINDS, REGIONS, ROLES
 from academy.auth.service import create_user
 from academy.errors import Forbidden
@@ -45,6 +46,7 @@ class UserInSchema(Schema):
             raise ValidationError("A partner user must belong to a partner.", "partner_id")
 
 
+@answered()
 class UserSchema(Schema):
     id = fields.Int()
     email = fields.Str()

@@ -164,3 +164,19 @@ def test_an_admin_is_refused_the_withdrawal_api(api):
     refused = api(make_user(["admin"])).post(f"/api/v1/enrolments/{enrolment.id}/withdraw")
     assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden"
     assert db.session.get(type(enrolment), enrolment.id).status == "enrolled"
+
+
+def test_the_openapi_document_describes_what_the_server_does(client):
+    spec = client.get("/api/v1/openapi.json").json
+    schemas, paths = spec["components"]["schemas"], spec["paths"]
+    # API.md's fields are documented as always there; the progress answer's extras are not.
+    assert {"id", "email", "name", "roles"} <= set(schemas["Me"]["required"])
+    assert {"year", "target", "trained", "by_month"} <= set(schemas["Headcount"]["required"])
+    progress = set(schemas["ProgressOut"]["required"])
+    assert "completed" in progress and not {"quiz", "certificate_code"} & progress
+    roster = paths["/api/v1/cohorts/{cohort_id}/roster"]["get"]["responses"]["200"]["content"]
+    assert {"application/json", "text/csv"} <= set(roster)
+    withdraw = paths["/api/v1/enrolments/{enrolment_id}/withdraw"]["post"]["requestBody"]
+    assert withdraw["required"] is False
+    answers = schemas["ProgressIn"]["properties"]["answers"]
+    assert answers["maxProperties"] == 200 and "maxLength" not in answers
