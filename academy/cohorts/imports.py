@@ -250,7 +250,7 @@ def _enrol(result: ImportPlan, cohort: Cohort, now, actor_id, ip, say: Progress)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(cohort, ["seats_taken"])
-    done = 0
+    done = seated_so_far = 0
     # Arrival order is file order: queued_at steps by a microsecond per row.
     queued = {id(row): now + timedelta(microseconds=i) for i, row in enumerate(result.to_enrol)}
     for chunk in _chunks(result.to_enrol):
@@ -322,7 +322,11 @@ def _enrol(result: ImportPlan, cohort: Cohort, now, actor_id, ip, say: Progress)
             ip,
         )
         done += len(chunk)
-        say(f"Enrolled {done} of {len(result.to_enrol)}.")
+        seated_so_far += sum(1 for row in chunk if id(row) in seated)
+        say(
+            f"Placed {done} of {len(result.to_enrol)}: {seated_so_far} enrolled, "
+            f"{done - seated_so_far} waitlisted."
+        )
 
 
 def _audit(events, now, ip) -> None:

@@ -204,13 +204,33 @@ def test_cli_import_all_or_nothing(app, tmp_path):
 
     done = runner.invoke(args=["academy", "import", "trainees", str(good), "--cohort", cohort.id])
     assert done.exit_code == 0, done.output
-    assert "Enrolled 2 of 2" in done.output
+    assert "Placed 2 of 2: 1 enrolled, 1 waitlisted." in done.output
     db.session.expire_all()
     assert count(User) == users_before + 2
     assert count(Enrolment) == 2
 
     again = runner.invoke(args=["academy", "import", "trainees", str(good)])
     assert again.exit_code == 0 and "existing (by email): 2" in again.output
+
+
+def test_cli_import_into_a_full_cohort_says_everyone_was_waitlisted(app, tmp_path):
+    cohort = make_cohort(capacity=1)
+    enrol(cohort, make_user())
+    path = tmp_path / "three.csv"
+    path.write_text(
+        csv_text(*(f"{name}@example.org,{name},student,other,,no" for name in "abc")),
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(
+        args=["academy", "import", "trainees", str(path), "--cohort", cohort.id]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Placed 3 of 3: 0 enrolled, 3 waitlisted." in result.output
+    assert "Enrolled 3" not in result.output
+    statuses = db.session.scalars(
+        select(Enrolment.status).where(Enrolment.cohort_id == cohort.id)
+    ).all()
+    assert sorted(statuses) == ["enrolled", "waitlisted", "waitlisted", "waitlisted"]
 
 
 def test_cli_refuses_a_file_that_is_not_utf8(app, tmp_path):
