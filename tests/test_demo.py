@@ -1,6 +1,7 @@
 """`academy demo`: the academy a newcomer sees after `make run`."""
 
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -108,3 +109,27 @@ def test_synthetic_academy_reads_back_as_the_app_writes_it(app, api):
     db.session.commit()
 
     assert synthetic.generate(400) == "already generated (nothing added)"
+
+
+def test_demo_with_a_bad_course_folder_names_the_problem_and_loads_nothing(app, tmp_path):
+    from academy.courses.models import Course
+
+    runner = app.test_cli_runner()
+    missing = runner.invoke(args=["academy", "demo", "--courses", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1
+    assert isinstance(missing.exception, SystemExit), missing.exception  # a message
+    assert "no such folder" in missing.output and "nothing was loaded" in missing.output
+
+    courses = Path(app.root_path).parent / "courses"
+    shutil.copytree(courses / "ai-foundations", tmp_path / "ai-foundations")
+    course_file = tmp_path / "ai-foundations" / "course.md"
+    course_file.write_text(
+        course_file.read_text(encoding="utf-8").replace("level: beginner", "level: wizard"),
+        encoding="utf-8",
+    )
+    bad = runner.invoke(args=["academy", "demo", "--courses", str(tmp_path)])
+    assert bad.exit_code == 1
+    assert isinstance(bad.exception, SystemExit), bad.exception
+    assert f"{course_file}:" in bad.output and "1 problem(s) found" in bad.output
+    assert db.session.scalar(select(func.count(Course.id))) == 0
+    assert db.session.scalar(select(func.count(User.id))) == 0
