@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 # Marker functions beyond pybabel's defaults; tests/i18n reads this line.
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_plural:1,2
 PORT ?= 5000
+# Links in mail and certificates name the address `make run` serves, unless you set it.
+ACADEMY_BASE_URL ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format translations translations-update bench bench-instructions clean
@@ -29,12 +31,12 @@ translations-update: $(VENV)/.installed ## Extract strings and update every cata
 	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file -o academy/translations/messages.pot .
 	$(BIN)/pybabel update -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching --ignore-obsolete
 
-run: $(VENV)/.installed translations ## Set up the database and demo academy, then serve on :5000
+run: $(VENV)/.installed translations ## Set up the database and demo academy, then serve on :5000 (PORT=N to change)
 	$(FLASK) db upgrade
 	$(FLASK) academy courses sync
 	$(FLASK) academy demo
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	ACADEMY_BASE_URL="$(ACADEMY_BASE_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed translations ## Run the whole test suite (TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest

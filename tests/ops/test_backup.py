@@ -275,6 +275,15 @@ def test_a_truncated_postgresql_backup_changes_nothing(app, tmp_path, migrated):
 
 
 @pytest.mark.slow
+def _head() -> str:
+    """The newest migration's revision."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(
+        str(Path(__file__).resolve().parents[2] / "migrations")
+    ).get_current_head()
+
+
 def test_a_backup_taken_before_an_upgrade_restores_after_it(scratch_database, tmp_path):
     if scratch_database.startswith("postgresql") and not shutil.which("pg_dump"):
         pytest.skip("pg_dump is not installed")
@@ -303,6 +312,6 @@ def test_a_backup_taken_before_an_upgrade_restores_after_it(scratch_database, tm
         assert state(engine) == ("0002_report_cache_and_indexes", ["before@example.org"], False)
         engine.dispose()
         run("db", "upgrade")
-        assert state(engine) == ("0003_pending_imports", ["before@example.org"], True)
+        assert state(engine) == (_head(), ["before@example.org"], True)
     finally:
         engine.dispose()
