@@ -61,6 +61,8 @@ class User(RoleChecks, UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the calendar feed's address; a new one retires the old address (None: the first).
+    feed_key: Mapped[str | None] = mapped_column(String(32))
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -271,8 +271,18 @@ def end_session(token: str | None) -> None:
         )
 
 
+def new_feed_key(user: User) -> None:
+    """Retire the person's calendar feed address; the schedule page shows the new one."""
+    user.feed_key = secrets.token_urlsafe(16)
+
+
 def end_all_sessions(user: User, keep: str | None = None) -> None:
-    """Sign the user out everywhere (password change, deactivation), optionally but one."""
+    """Sign the user out everywhere (password change, deactivation), optionally but one.
+
+    The calendar feed's address is a credential too (calendar apps send no cookie): it is
+    replaced as well.
+    """
+    new_feed_key(user)
     query = update(LoginSession).where(
         LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
     )

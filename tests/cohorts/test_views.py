@@ -552,6 +552,52 @@ def test_text_in_a_session_cannot_add_events_to_the_calendar_feed(app):
     assert "URL:https://meet.example/week-1" in lines
 
 
+def _feed_path(client) -> str:
+    page = client.get("/schedule").get_data(as_text=True)
+    return re.search(r'value="http://localhost(/schedule/[^"]+\.ics)"', page).group(1)
+
+
+def test_the_calendar_address_can_be_replaced_and_the_old_one_stops(client, app):
+    from academy.auth.service import end_all_sessions
+    from academy.cohorts.views.timetable import _feed_serializer
+
+    trainee = make_user()
+    sign_in(client, trainee)
+    calendar_app = app.test_client()
+    first = _feed_path(client)
+    assert calendar_app.get(first).status_code == 200
+    assert _feed_path(client) == first  # the same address until it is replaced
+
+    assert client.post("/schedule/feed/new").status_code == 302
+    second = _feed_path(client)
+    assert second != first
+    assert calendar_app.get(first).status_code == 404
+    assert calendar_app.get(second).status_code == 200
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "schedule.feed_replaced")
+    ).all()
+    assert [e.object_id for e in events] == [str(trainee.id)]
+
+    # Signing out everywhere (a password change, deactivation) replaces it too.
+    end_all_sessions(db.session.get(type(trainee), trainee.id))
+    db.session.commit()
+    assert calendar_app.get(second).status_code == 404
+
+    # An address from before keys existed (the id alone) works only while no key is set.
+    other = make_user()
+    with app.test_request_context():
+        legacy = f"/schedule/{_feed_serializer().dumps(other.id)}.ics"
+    assert calendar_app.get(legacy).status_code == 200
+    sign_in(client, other)
+    client.post("/schedule/feed/new")
+    assert calendar_app.get(legacy).status_code == 404
+
+
+def test_staff_cannot_replace_a_calendar_address(client, login_as):
+    login_as("instructor")
+    assert client.post("/schedule/feed/new").status_code == 403
+
+
 def test_staff_cannot_open_the_trainee_schedule(client, login_as):
     login_as("instructor")
     assert client.get("/schedule").status_code == 403

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,8 +10,11 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
+from academy.audit.service import record
 from academy.auth.models import User
+from academy.auth.service import new_feed_key
 from academy.cohorts import bp, queries
 from academy.cohorts.calendar import calendar_text
 from academy.cohorts.forms import SessionForm
@@ -20,6 +24,7 @@ from academy.cohorts.views.common import managed_cohort
 from academy.extensions import db
 from academy.forms import carry_out
 from academy.permissions import current_actor, public, requires
+from academy.security import MAX_ID
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # Shenzhen and Hong Kong keep the same clock
 FEED_SALT = "academy.schedule-feed"
@@ -126,7 +131,8 @@ def _feed_serializer() -> URLSafeSerializer:
 def schedule():
     """The trainee's class sessions and whether they were marked present."""
     user = current_actor()
-    token = _feed_serializer().dumps(user.id)
+    key = db.session.scalar(select(User.feed_key).where(User.id == user.id))
+    token = _feed_serializer().dumps([user.id, key or ""])
     return render_template(
         "cohorts/schedule.html",
         rows=queries.schedule_for(user.id),
@@ -134,16 +140,46 @@ def schedule():
     )
 
 
+@bp.post("/schedule/feed/new")
+@requires("learning.own")
+def new_feed_address():
+    """Replace the calendar feed's address: the old one stops working at once."""
+    user = db.session.get(User, current_actor().id)
+    new_feed_key(user)
+    record(user, "schedule.feed_replaced", "user", user.id)
+    db.session.commit()
+    flash(
+        _("Your calendar has a new address: subscribe to it again; the old one no longer works."),
+        "success",
+    )
+    return redirect(url_for("cohorts.schedule"))
+
+
+def _feed_holder(token: str) -> User | None:
+    try:
+        held = _feed_serializer().loads(token)
+    except BadSignature:
+        return None
+    if isinstance(held, int):  # an address made before keys: good until a key is set
+        user_id, key = held, ""
+    elif isinstance(held, list) and len(held) == 2:
+        user_id, key = held
+    else:
+        return None
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not isinstance(key, str):
+        return None
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None or not user.is_active_account:
+        return None
+    return user if hmac.compare_digest(key, user.feed_key or "") else None
+
+
 @bp.get("/schedule/<token>.ics")
 @public
 def schedule_feed(token: str):
     """iCalendar feed: calendar apps send no cookies, so the signed token is the key."""
-    try:
-        user_id = _feed_serializer().loads(token)
-    except BadSignature:
-        abort(404)
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.is_active_account:
+    user = _feed_holder(token)
+    if user is None:
         abort(404)
     # In the holder's saved language: a calendar app's own headers say nothing of theirs.
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
