@@ -8,6 +8,10 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("ACADEMY_INSTANCE", BASE_DIR / "instance"))
 
 
+class SettingError(ValueError):
+    """A setting the environment got wrong; the message names it (wsgi.py prints only that)."""
+
+
 def _number(name: str, default, kind, minimum=0):
     value = os.environ.get(name)
     if value in (None, ""):
@@ -18,7 +22,7 @@ def _number(name: str, default, kind, minimum=0):
         number = minimum - 1
     if number < minimum:
         # Read at start-up: say which setting, rather than a bare conversion error.
-        raise ValueError(f"{name} must be a number of at least {minimum}, not {value!r}")
+        raise SettingError(f"{name} must be a number of at least {minimum}, not {value!r}")
     return number
 
 
@@ -122,7 +126,7 @@ class ProductionConfig(Config):
     def secret_key(cls) -> str:
         key = os.environ.get("SECRET_KEY")
         if not key:
-            raise RuntimeError("SECRET_KEY must be set when ACADEMY_ENV=production")
+            raise SettingError("SECRET_KEY must be set when ACADEMY_ENV=production")
         return key
 
 
@@ -136,5 +140,5 @@ CONFIGS = {
 def config_for(name: str | None = None) -> type[Config]:
     name = name or os.environ.get("ACADEMY_ENV", "development")
     if name not in CONFIGS:
-        raise RuntimeError(f"ACADEMY_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+        raise SettingError(f"ACADEMY_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     return CONFIGS[name]

@@ -12,7 +12,7 @@ from tests.factories import PASSWORD, make_user
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(config.SettingError, match="SECRET_KEY"):
         create_app({"ACADEMY_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
@@ -26,7 +26,7 @@ def test_production_sets_secure_cookies_and_hsts(monkeypatch):
 
 
 def test_unknown_environment_is_refused():
-    with pytest.raises(RuntimeError, match="ACADEMY_ENV"):
+    with pytest.raises(config.SettingError, match="ACADEMY_ENV"):
         create_app({"ACADEMY_ENV": "staging", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
@@ -101,3 +101,23 @@ def test_the_smallest_upload_limit_still_lets_people_sign_in(app, client, monkey
     user = make_user()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "words"),
+    [
+        ("ACADEMY_SUPPRESSION_THRESHOLD", "abc", "ACADEMY_SUPPRESSION_THRESHOLD must be a number"),
+        ("ACADEMY_ENV", "staging", "ACADEMY_ENV must be one of"),
+        ("ACADEMY_ENV", "production", "SECRET_KEY must be set"),
+    ],
+)
+def test_a_wrong_setting_stops_the_entry_point_with_one_line(setting, value, words):
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {setting: value}
+    root = Path(__file__).resolve().parent.parent
+    started = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=root, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert started.returncode == 3  # gunicorn's "worker failed to boot": its master stops
+    (line,) = started.stderr.strip().splitlines()  # one line, no traceback
+    assert line.startswith(f"Academy cannot start: {words}")
