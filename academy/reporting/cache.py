@@ -118,10 +118,27 @@ def _changed(obj: Any, whole: bool) -> set[str]:
     return _scopes_of(table, [a.key for a in state.attrs if a.history.has_changes()])
 
 
+# A new person holds no completion yet: their account and profile change no report until a
+# completion of theirs does, and that changes the records scope itself. Sign-ups, thousands a
+# year, would otherwise throw away every cached report.
+NEW_PERSON = frozenset({"users", "trainee_profiles"})
+
+
+def _new_people(session: Session) -> set[int]:
+    return {obj.id for obj in session.new if getattr(obj, "__tablename__", None) == "users"}
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     scopes: set[str] = set()
-    for obj in (*session.new, *session.deleted):
+    newcomers = _new_people(session)
+    for obj in session.new:
+        table = getattr(obj, "__tablename__", None)
+        person = obj.id if table == "users" else getattr(obj, "user_id", None)
+        if table in NEW_PERSON and person in newcomers:
+            continue
+        scopes |= _changed(obj, whole=True)
+    for obj in session.deleted:
         scopes |= _changed(obj, whole=True)
     for obj in session.dirty:
         scopes |= _changed(obj, whole=False)

@@ -379,3 +379,23 @@ def test_the_filters_offer_a_track_added_since_the_last_view(client, login_as, c
     db.session.commit()
     page = client.get(f"/dashboard?year={YEAR}").get_data(as_text=True)
     assert '<option value="robotics">Robotics</option>' in page
+
+
+def test_a_new_person_changes_no_report_until_they_complete(course):
+    from academy.auth.service import create_user
+
+    complete(make_user(), course, date(YEAR, 3, 1))
+    manager = make_user(roles=["manager"])
+    db.session.refresh(manager)
+    before = cache.versions([cache.RECORDS])[0]
+    newcomer = create_user(manager, email="new.trainee@example.org", name="New", roles=["trainee"])
+    db.session.commit()
+    assert cache.versions([cache.RECORDS])[0] == before  # an account and its profile
+    complete(newcomer, course, date(YEAR, 4, 1))
+    assert cache.versions([cache.RECORDS])[0] != before
+    assert trained() == 2
+    # An existing person's profile is a record: their completions are counted by it.
+    settled = cache.versions([cache.RECORDS])[0]
+    db.session.get(TraineeProfile, newcomer.id).region = "hong_kong"
+    db.session.commit()
+    assert cache.versions([cache.RECORDS])[0] != settled
