@@ -6,11 +6,13 @@ Set TEST_DATABASE_URL=postgresql://... to run the whole suite on PostgreSQL.
 from __future__ import annotations
 
 import os
+import uuid
 from contextlib import contextmanager
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from academy import create_app
 from academy.extensions import db
@@ -133,3 +135,23 @@ def _counting():
 def count_queries():
     """with count_queries() as queries: ...; len(queries) is the SQL statements run."""
     return _counting
+
+
+@pytest.fixture
+def scratch_database(database_url, tmp_path):
+    """The URL of an empty database of the same kind as the one under test (for commands
+    run in a process of their own: migrations, backups)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"academy_scratch_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

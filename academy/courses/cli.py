@@ -16,6 +16,14 @@ def courses_group():
     """Course content."""
 
 
+def refuse(error: FormatError, outcome: str):
+    """Undo, list each problem as path:line, and stop the command with a non-zero exit."""
+    db.session.rollback()
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    raise click.ClickException(f"{len(error.problems)} problem(s) found; {outcome}.") from None
+
+
 @courses_group.command("sync")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def sync(directory):
@@ -24,12 +32,7 @@ def sync(directory):
     try:
         report = sync_courses(directory)
     except FormatError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(
-            f"{len(error.problems)} problem(s) found; nothing was synced."
-        ) from None
+        refuse(error, "nothing was synced")
     # Progress made against the courses as they were: put in step with them as they are.
     resync = after_course_changes(report.updated)
     db.session.commit()

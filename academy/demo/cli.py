@@ -19,6 +19,7 @@ from academy.extensions import db
 @click.option("--courses", "courses_dir", default=None, help="Course folder (default courses/).")
 def demo_command(scale, courses_dir):
     """Load the demo academy (idempotent), or a synthetic one for benchmarks."""
+    from academy.courses.cli import refuse
     from academy.courses.sync import FormatError, sync_courses
     from academy.demo import small
 
@@ -27,12 +28,7 @@ def demo_command(scale, courses_dir):
     try:
         sync_courses(folder)
     except FormatError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(
-            f"{len(error.problems)} problem(s) found in {folder}; nothing was loaded."
-        ) from None
+        refuse(error, f"nothing was loaded from {folder}")
     db.session.commit()
     if scale:
         from academy.demo.synthetic import generate, settle
