@@ -311,8 +311,8 @@ def _by_token(credential, *extra):
 
 _SIGNED_IN_COLUMNS = ("id", "email", "name", "locale", "partner_id")
 # An API token's last use is recorded to the hour: the lookup runs on every API call, and a
-# write on each would make every read a transaction. Creation counts as a use, so a new
-# token's first hour of calls writes nothing either.
+# write on each would make every read a transaction. Its first use is always recorded, so a
+# token in use never reads "not recorded" on the token pages.
 TOKEN_USE_RECORDED_EVERY = timedelta(hours=1)
 
 
@@ -324,7 +324,7 @@ def _user_by_session():
 @prepared
 def _user_by_api_token():
     held = ApiToken.__table__
-    return _by_token(ApiToken, held.c.id, func.coalesce(held.c.last_used_at, held.c.created_at))
+    return _by_token(ApiToken, held.c.id, held.c.last_used_at)
 
 
 def _lookup(statement, token: str):
@@ -361,7 +361,7 @@ def user_for_token(token: str) -> SignedInUser | None:
     user = _signed_in(rows, login_token=None)
     if user is not None and first_work:
         token_id, used_at = rows[0][len(_SIGNED_IN_COLUMNS) : -1]
-        if used_at < utcnow() - TOKEN_USE_RECORDED_EVERY:
+        if used_at is None or used_at < utcnow() - TOKEN_USE_RECORDED_EVERY:
             _record_use(token_id)
     return user
 
@@ -381,8 +381,10 @@ def _record_use(token_id: int) -> None:
             update(ApiToken)
             .where(
                 ApiToken.id == token_id,
-                func.coalesce(ApiToken.last_used_at, ApiToken.created_at)
-                < now - TOKEN_USE_RECORDED_EVERY,
+                or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at < now - TOKEN_USE_RECORDED_EVERY,
+                ),
             )
             .values(last_used_at=now)
             .execution_options(synchronize_session=False)

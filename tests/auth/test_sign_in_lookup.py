@@ -31,6 +31,7 @@ def test_a_session_gives_the_person_and_roles_in_one_statement(app, count_querie
 def test_an_api_token_gives_the_roles_too(app, count_queries):
     token = create_token(None, make_user(["instructor"]), "script")
     db.session.commit()
+    user_for_token(token)  # the first use is stamped (tests/auth/test_tokens.py); later ones read
     db.session.expunge_all()
     with count_queries() as queries:
         assert user_for_token(token).roles == {"instructor"}

@@ -178,11 +178,21 @@ def test_a_use_within_the_hour_writes_nothing(api, count_queries):
     with count_queries() as queries:
         assert api(token=secret).get("/api/v1/me").status_code == 200
     assert _updates(queries) == []
-    # A new token's first hour counts as used: its first calls write nothing either.
+
+
+def test_a_new_tokens_first_use_is_recorded_then_not_again_within_the_hour(api, count_queries):
     fresh, new = _token(make_user(["manager"]))
+    assert _fresh(new).last_used_at is None
+    db.session.rollback()  # as at a request's start: nothing of the request's own yet
+    caller = api(token=fresh)
     with count_queries() as queries:
-        assert api(token=fresh).get("/api/v1/me").status_code == 200
-    assert _updates(queries) == [] and _fresh(new).last_used_at is None
+        assert caller.get("/api/v1/me").status_code == 200
+    assert len(_updates(queries)) == 1
+    used = _fresh(new).last_used_at
+    assert used is not None and utcnow() - used < timedelta(minutes=1)
+    with count_queries() as queries:
+        assert caller.get("/api/v1/me").status_code == 200
+    assert _updates(queries) == [] and _fresh(new).last_used_at == used
 
 
 def test_a_revoked_or_unknown_token_records_no_use(api):
