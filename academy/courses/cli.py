@@ -40,6 +40,8 @@ def sync(directory):
         click.echo(f"created  {slug}")
     for slug in report.updated:
         click.echo(f"updated  {slug}")
+    for name in report.renamed_lessons:
+        click.echo(f"renamed  {name}")
     for name in report.retired_lessons:
         click.echo(f"retired  {name}")
     if resync.reopened:

@@ -21,7 +21,7 @@ from academy.courses.tracks import TRACKS
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_KEYS = {"title", "track", "level", "hours", "language", "summary", "min_attendance"}
-LESSON_KEYS = {"title", "required", "quiz"}
+LESSON_KEYS = {"title", "required", "quiz", "renamed_from"}
 QUIZ_KEYS = {"pass_mark", "questions"}
 QUESTION_KEYS = {"id", "prompt", "choices", "answer"}
 SLUG_LIMIT = 100  # the slug columns' length
@@ -56,6 +56,9 @@ class LessonSource:
     required: bool
     body_html: str
     quiz: dict | None
+    # Slugs this lesson had before (its file renamed): the sync renames that lesson in place,
+    # so its progress stays with it.
+    renamed_from: tuple[str, ...] = ()
 
 
 @dataclass
@@ -264,9 +267,48 @@ def _lesson(
     if not isinstance(required, bool):
         file.fail(file.line("required"), "'required' must be true or false")
     quiz = _quiz(file, file.meta["quiz"]) if file.meta.get("quiz") is not None else None
+    renamed_from = _renamed_from(file, slug)
     if len(problems) > before:
         return None
-    return LessonSource(slug, position, title, required, render(file.body), quiz)
+    return LessonSource(slug, position, title, required, render(file.body), quiz, renamed_from)
+
+
+def _renamed_from(file: _File, slug: str) -> tuple[str, ...]:
+    """The lesson's earlier slugs: one slug, or a list of them."""
+    value = file.meta.get("renamed_from")
+    if value is None:
+        return ()
+    olds = [value] if isinstance(value, str) else value
+    if not isinstance(olds, list) or not olds:
+        file.fail(
+            file.line("renamed_from"), "'renamed_from' must be a lesson slug or a list of them"
+        )
+        return ()
+    for index, old in enumerate(olds):
+        where = ("renamed_from",) if isinstance(value, str) else ("renamed_from", index)
+        if not isinstance(old, str) or not SLUG.match(old) or len(old) > SLUG_LIMIT:
+            file.fail(
+                file.line(*where), f"'renamed_from': {old!r} is not a lesson slug (a-z, 0-9, '-')"
+            )
+        elif old == slug:
+            file.fail(file.line(*where), f"'renamed_from': {old!r} is this lesson's own slug")
+    return tuple(dict.fromkeys(old for old in olds if isinstance(old, str)))
+
+
+def _check_renames(lessons: list[LessonSource], paths: dict[str, Path], problems: list[Problem]):
+    """An earlier slug must name one lesson that is no longer there: not a lesson's slug now,
+    not claimed by two lessons (the sync could not tell which one it became)."""
+    claimed: dict[str, str] = {}
+    for lesson in lessons:
+        for old in lesson.renamed_from:
+            path = paths[lesson.slug]
+            if old in paths:
+                problems.append(Problem(path, 1, f"'renamed_from': {old!r} is still a lesson "
+                                                 f"here ({paths[old].name})"))  # fmt: skip
+            elif old in claimed:
+                problems.append(Problem(path, 1, f"'renamed_from': {old!r} is claimed by "
+                                                 f"{paths[claimed[old]].name} too"))  # fmt: skip
+            claimed.setdefault(old, lesson.slug)
 
 
 def _course_meta(file: _File) -> dict | None:
@@ -328,6 +370,7 @@ def read_course(folder: Path, problems: list[Problem]) -> CourseSource | None:
             lessons.append(lesson)
     if not numbers and meta is not None:
         problems.append(Problem(course_file, 1, "a course needs at least one lesson file"))
+    _check_renames(lessons, slugs, problems)
     if len(problems) > before or meta is None:
         return None
     digest.update(course_data)

@@ -1,9 +1,10 @@
 """Syncing the Markdown catalogue into the database.
 
 All-or-nothing: every course in the folder is read and validated before anything is
-written, so one bad file leaves the database as it was. Lessons are matched by slug and
-updated in place, which keeps every progress row pointing at the same lesson; a lesson whose
-file went away is retired, never deleted. Courses outside the synced folder are left alone.
+written, so one bad file leaves the database as it was. Lessons are matched by slug (or, for a
+renamed file, by a slug in its `renamed_from`) and updated in place, which keeps every
+progress row pointing at the same lesson; a lesson whose file went away is retired, never
+deleted. Courses outside the synced folder are left alone.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired_lessons: list[str] = field(default_factory=list)
+    renamed_lessons: list[str] = field(default_factory=list)  # "course/old -> new"
 
     def summary(self) -> str:
         return (
             f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.retired_lessons)} lessons retired"
+            f"{len(self.unchanged)} unchanged, {len(self.retired_lessons)} lessons retired, "
+            f"{len(self.renamed_lessons)} renamed"
         )
 
 
@@ -57,6 +60,8 @@ def _apply_lessons(course: Course, source: CourseSource, report: SyncReport) -> 
     for item in source.lessons:
         lesson = existing.pop(item.slug, None)
         if lesson is None:
+            lesson = _renamed(course, item, existing, report)
+        if lesson is None:
             lesson = Lesson(course_id=course.id, slug=item.slug)
             db.session.add(lesson)
         lesson.position = item.position
@@ -69,6 +74,19 @@ def _apply_lessons(course: Course, source: CourseSource, report: SyncReport) -> 
         if lesson.retired_at is None:
             lesson.retired_at = now
             report.retired_lessons.append(f"{course.slug}/{lesson.slug}")
+
+
+def _renamed(course: Course, item, existing: dict[str, Lesson], report: SyncReport):
+    """The lesson this one was before its file was renamed, given its new slug; None if none."""
+    old = next((slug for slug in item.renamed_from if slug in existing), None)
+    if old is None:
+        return None
+    lesson = existing.pop(old)
+    lesson.slug = item.slug
+    report.renamed_lessons.append(f"{course.slug}/{old} -> {item.slug}")
+    record(None, "lesson.rename", "course", course.id, lesson_id=lesson.id, before=old,
+           after=item.slug)  # fmt: skip
+    return lesson
 
 
 def _apply(source: CourseSource, course: Course | None, track: Track, report: SyncReport):

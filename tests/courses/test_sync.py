@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from academy.courses import source
 from academy.courses.models import Course, Lesson, Track
 from academy.courses.sync import FormatError, sync_courses
 from academy.courses.tracks import TRACKS
-from academy.extensions import db
+from academy.audit.models import AuditEvent
+from academy.extensions import db, utcnow
 from academy.progress.models import LessonProgress
 from tests import factories
 from tests.courses.helpers import write_course
@@ -127,6 +129,19 @@ def _nul_on_line_four(folder):
     (folder / "02-practice.md").write_bytes(b"---\ntitle: Practice\n---\nA\x00B\n")
 
 
+def _renamed_from_not_a_slug(folder):
+    _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nrenamed_from: Old One")
+
+
+def _renamed_from_a_lesson_still_there(folder):
+    _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nrenamed_from: intro")
+
+
+def _renamed_from_claimed_twice(folder):
+    _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nrenamed_from: old")
+    _replace(folder / "03-quiz.md", "title: Check", "title: Check\nrenamed_from: [first, old]")
+
+
 def _control_character_in_front_matter(folder):
     _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nnote: \x07")
 
@@ -143,6 +158,9 @@ def _control_character_in_front_matter(folder):
         (_not_utf8_on_line_four, "02-practice.md", 4, "not UTF-8"),
         (_nul_on_line_four, "02-practice.md", 4, "NUL character"),
         (_control_character_in_front_matter, "02-practice.md", 3, "invalid YAML"),
+        (_renamed_from_not_a_slug, "02-practice.md", 3, "'Old One' is not a lesson slug"),
+        (_renamed_from_a_lesson_still_there, "02-practice.md", 1, "'intro' is still a lesson"),
+        (_renamed_from_claimed_twice, "03-quiz.md", 1, "'old' is claimed by 02-practice.md"),
         (_bad_yaml, "01-intro.md", 2, "invalid YAML"),
         (_unknown_track, "course.md", 3, "unknown track 'astrology'"),
         (_unknown_level, "course.md", 4, "unknown level 'wizard'"),
@@ -255,6 +273,71 @@ def test_editing_a_course_keeps_progress_and_retires_removed_lessons(tmp_path):
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Lesson, lessons["extra"].id).retired_at is None
+
+
+def test_a_renamed_lesson_file_keeps_its_lesson_and_progress(tmp_path):
+    folder = write_course(tmp_path, lessons=("intro", "practice", "extra"))
+    sync_courses(tmp_path)
+    db.session.commit()
+    course = db.session.scalar(select(Course))
+    enrolment = factories.enrol(factories.make_cohort(course), factories.make_user())
+    practice = db.session.scalar(select(Lesson).where(Lesson.slug == "practice"))
+    db.session.add(
+        LessonProgress(enrolment_id=enrolment.id, lesson_id=practice.id, done_at=utcnow())
+    )
+    db.session.commit()
+    practice_id = practice.id
+
+    (folder / "02-practice.md").rename(folder / "02-hands-on.md")
+    _replace(folder / "02-hands-on.md", "title: Practice", "title: Hands on\nrenamed_from: practice")
+    report = sync_courses(tmp_path)
+    db.session.commit()
+
+    assert report.renamed_lessons == ["demo-course/practice -> hands-on"]
+    assert report.retired_lessons == []
+    db.session.expire_all()
+    lesson = db.session.get(Lesson, practice_id)
+    assert (lesson.slug, lesson.title, lesson.retired_at) == ("hands-on", "Hands on", None)
+    assert count(Lesson) == 4  # with the quiz lesson: none added
+    row = db.session.scalar(select(LessonProgress))
+    assert row.lesson_id == practice_id and row.done_at is not None
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "lesson.rename"))
+    assert event.detail == {"lesson_id": practice_id, "before": "practice", "after": "hands-on"}
+
+    # The command says so.
+    (folder / "01-intro.md").rename(folder / "01-welcome.md")
+    _replace(folder / "01-welcome.md", "title: Intro", "title: Intro\nrenamed_from: intro")
+    runner = current_app.test_cli_runner()
+    result = runner.invoke(args=["academy", "courses", "sync", str(tmp_path)])
+    assert "renamed  demo-course/intro -> welcome" in result.output, result.output
+    assert "0 lessons retired, 1 renamed" in result.output
+
+    # The key may stay in the file: the old slug is gone, so later syncs change nothing.
+    again = sync_courses(tmp_path)
+    assert again.unchanged == ["demo-course"] and again.renamed_lessons == []
+
+
+def test_a_renamed_file_without_renamed_from_is_a_new_lesson(tmp_path):
+    folder = write_course(tmp_path, lessons=("intro", "practice"))
+    sync_courses(tmp_path)
+    db.session.commit()
+    (folder / "02-practice.md").rename(folder / "02-hands-on.md")
+    report = sync_courses(tmp_path)
+    db.session.commit()
+    assert report.retired_lessons == ["demo-course/practice"] and report.renamed_lessons == []
+    assert db.session.scalar(select(Lesson).where(Lesson.slug == "hands-on")) is not None
+
+
+def test_renamed_from_in_a_new_database_just_creates_the_lesson(tmp_path):
+    folder = write_course(tmp_path, lessons=("intro", "practice"))
+    _replace(folder / "02-practice.md", "title: Practice", "title: Practice\nrenamed_from: [a, b]")
+    report = sync_courses(tmp_path)
+    assert report.created == ["demo-course"] and report.renamed_lessons == []
+    assert db.session.scalars(select(Lesson.slug).order_by(Lesson.position)).all() == [
+        "intro",
+        "practice",
+        "quiz",
+    ]
 
 
 def test_syncing_one_folder_never_removes_courses_from_elsewhere(tmp_path):
