@@ -103,3 +103,30 @@ def shown_period(label: str) -> str:
 
 def partner_kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
+
+
+GRADUATES_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class GraduatePage:
+    """One page of a report's graduates: a year's list runs to more than a thousand names."""
+
+    rows: list[dict]
+    page: int
+    pages: int
+    total: int
+    first: int  # the number of the first row shown, from 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+
+def graduate_page(graduates: list[dict], asked: int | None) -> GraduatePage:
+    """The page asked for (1 when absent or unreadable), kept within the pages there are."""
+    pages = max((len(graduates) + GRADUATES_PER_PAGE - 1) // GRADUATES_PER_PAGE, 1)
+    page = min(max(asked or 1, 1), pages)
+    start = (page - 1) * GRADUATES_PER_PAGE
+    rows = graduates[start : start + GRADUATES_PER_PAGE]
+    return GraduatePage(rows, page, pages, len(graduates), start + 1)

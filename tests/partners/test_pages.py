@@ -96,6 +96,45 @@ def test_portal_shows_figures_suppressed_and_consenting_graduates_only(academy_d
     assert "/verify/" in page
 
 
+def test_the_report_page_lists_graduates_a_hundred_at_a_time(
+    academy_data, login, client, monkeypatch
+):
+    names = [f"Graduate {i:04d}" for i in range(250)]
+    listing = _report_listing(academy_data.x, names)
+    monkeypatch.setattr(queries, "talent_supply", lambda partner, period: listing)
+    login(make_user(["partner"], partner=academy_data.x))
+
+    def shown(query: str) -> tuple[list[str], str]:
+        page = client.get(f"/portal?year=2026&quarter=1{query}").get_data(as_text=True)
+        return re.findall(r"<td>(Graduate \d{4})</td>", page), page
+
+    rows, page = shown("")
+    assert rows == names[:100]
+    assert "Graduates 1–100 of 250" in page
+    assert 'href="/portal?page=2&amp;year=2026&amp;quarter=1#graduates"' in page
+    assert "page=0" not in page  # no Previous on the first page
+    rows, page = shown("&page=2")
+    assert rows == names[100:200] and "page=1&amp;" in page and "page=3&amp;" in page
+    rows, page = shown("&page=3")
+    assert rows == names[200:] and "Graduates 201–250 of 250" in page and "page=4" not in page
+    assert shown("&page=99")[0] == names[200:]  # past the end: the last page
+    assert shown("&page=x")[0] == names[:100]
+    # Staff see the same pages of a partner's report; the exports list everyone.
+    login(make_user(["manager"]))
+    url = f"/partners/{academy_data.x.id}/report?year=2026&quarter=1&page=3"
+    assert (
+        re.findall(r"<td>(Graduate \d{4})</td>", client.get(url).get_data(as_text=True))
+        == (names[200:])
+    )
+    assert "Graduate 0000" in client.get(url.replace("report?", "report/export/csv?")).text
+
+
+def test_a_short_list_of_graduates_has_no_pages(academy_data, login, client):
+    login(make_user(["partner"], partner=academy_data.x))
+    page = client.get("/portal?year=2026").get_data(as_text=True)
+    assert "Consenting 1" in page and "Pages of graduates" not in page
+
+
 def test_report_page_refuses_a_bad_period_clearly(academy_data, login_as, client):
     login_as("manager")
     response = client.get(f"/partners/{academy_data.x.id}/report?year=2026&quarter=9")

@@ -4,10 +4,17 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from academy.database import reads_replica
 from academy.errors import Invalid
+from academy.forms import whole_number
 from academy.partners import bp, export, queries, service, tables
 from academy.partners.models import Partner
 from academy.partners.permissions import report_partner_or_404
 from academy.permissions import current_actor, require, requires
+
+
+def _graduates(report: dict):
+    return tables.graduate_page(
+        report["graduates"], whole_number(request.args.get("page", ""), 99_999)
+    )
 
 
 def _render_report(partner: Partner, endpoint: str, **endpoint_args):
@@ -30,6 +37,8 @@ def _render_report(partner: Partner, endpoint: str, **endpoint_args):
         "partners/report.html",
         partner=partner,
         report=report,
+        graduates=_graduates(report),
+        page_args={**endpoint_args, **period.as_query()},
         sections=tables.sections(report),
         columns=tables.column_titles(),
         cell_text=tables.cell_text,
@@ -88,6 +97,9 @@ def snapshot(partner_id: int, number: int):
         partner=partner,
         snapshot=frozen,
         report=report,
+        graduates=_graduates(report),
+        endpoint="partners.snapshot",
+        page_args={"partner_id": partner.id, "number": number},
         sections=tables.sections(report),
         columns=tables.column_titles(),
         cell_text=tables.cell_text,
