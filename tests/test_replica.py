@@ -71,6 +71,7 @@ def test_the_dashboard_reads_the_replica_and_signs_in_on_the_primary(replica_app
     assert all(s.lstrip().upper().startswith("SELECT") for s in seen["replica"])
     assert any("login_sessions" in s for s in seen["primary"])
     assert not any("login_sessions" in s for s in seen["replica"])
+    assert not any("completion_records" in s for s in seen["primary"])
 
 
 def test_the_headcount_api_reads_the_replica(replica_app):
@@ -84,7 +85,8 @@ def test_the_headcount_api_reads_the_replica(replica_app):
             f"/api/v1/headcount?year={YEAR}", headers={"Authorization": f"Bearer {token}"}
         )
     assert response.status_code == 200 and response.get_json()["trained"] == 1
-    assert seen["replica"]
+    assert any("completion_records" in s for s in seen["replica"])
+    assert not any("completion_records" in s for s in seen["primary"])
     assert not any("api_tokens" in s for s in seen["replica"])
 
 

@@ -53,7 +53,10 @@ def period_figures(
     stmt = scoped(start, end, filters, *columns)
     if "partner" in dimensions:
         stmt = stmt.outerjoin(Partner, Partner.id == Cohort.sponsor_partner_id)
-    return _count(db.session.execute(stmt), start, dimensions, limits or {})
+    # On the connection, as Core: the ORM's result handling cost more per row than the
+    # counting does (tens of thousands of rows). The clause picks the replica for a report page.
+    connection = db.session.connection(bind_arguments={"clause": stmt})
+    return _count(connection.execute(stmt), start, dimensions, limits or {})
 
 
 def _count(rows, start: date, dimensions, limits) -> PeriodFigures:
