@@ -33,6 +33,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     configure_templates(app)
     configure_cli(app)
     configure_logging(app)
+    from academy.extensions import limiter
+
+    limiter.skip_where_unlimited(app)
     return app
 
 

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from flask import g, has_request_context
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,6 +11,8 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, Select, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
+
+from academy.rate_limits import AcademyLimiter
 
 # Named constraints let Alembic alter and drop them on every backend.
 NAMING_CONVENTION = {
@@ -80,7 +81,7 @@ migrate = Migrate(compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=lambda: _client_address(), default_limits=[])
+limiter = AcademyLimiter(key_func=lambda: _client_address(), default_limits=[])
 
 
 def _client_address() -> str:
