@@ -174,7 +174,8 @@ def cohort_stats(period: Period, today: date, filters: Filters) -> list[CohortSt
             .where(*seated, holds)
             .scalar_subquery()
             .label("completed"),
-            select(func.count(LessonProgress.id))
+            select(func.count())
+            .select_from(LessonProgress)
             .join(Enrolment, Enrolment.id == LessonProgress.enrolment_id)
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
             .where(*seated, LessonProgress.done_at.is_not(None), *live_required)
