@@ -119,3 +119,28 @@ def test_the_pipeline_obeys_the_filters():
     assert run(MID_YEAR).scheduled_people == 4
     assert run(MID_YEAR, hc.Filters(track="ai")).scheduled_people == 2
     assert run(MID_YEAR, hc.Filters(track="ai", kind="student")).scheduled_people == 1
+
+
+def test_completion_rates_count_each_enrolment_once_by_its_standing_completion():
+    from academy.progress.service import revoke_completion
+    from academy.reporting.forecast import completion_rates
+
+    course, other = make_course(track="ai"), make_course(track="ai")
+    past = make_cohort(course, start_on=date(Y, 1, 10), end_on=date(Y, 3, 31))
+    earlier = make_cohort(course, start_on=date(Y - 1, 1, 10), end_on=date(Y - 1, 3, 31))
+    manager = make_user(["manager"])
+    held, elsewhere, revoked, again, wrong_course = (make_user() for _ in range(5))
+    for person in (held, elsewhere, revoked, again, wrong_course):
+        enrol(past, person)
+    complete(held, course, date(Y, 3, 30), cohort=past)
+    complete(elsewhere, course, date(Y - 1, 3, 30), cohort=earlier)  # held all the same
+    revoke_completion(manager, complete(revoked, course, date(Y, 3, 30)), "Plagiarised")
+    # Revoked, then earned again: two records, one standing, counted once.
+    revoke_completion(manager, complete(again, course, date(Y, 3, 2)), "Issued in error")
+    complete(again, course, date(Y, 3, 30), cohort=past)
+    complete(wrong_course, other, date(Y, 3, 30))
+    db.session.commit()
+
+    rates, overall = completion_rates(MID_YEAR, hc.Filters())
+    assert overall == pytest.approx(3 / 5)
+    assert rates == {course.track_id: pytest.approx(3 / 5)}
