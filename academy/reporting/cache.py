@@ -58,7 +58,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-from academy.database import prepared
+from academy.database import planned_for_each_run, prepared
 from academy.extensions import db
 from academy.reporting.models import DataVersion
 
@@ -330,7 +330,8 @@ def remember(
     target = store()
     tokens = versions((*scopes, *lagging)) if target is not None else None
     if tokens is None:
-        return compute()
+        with planned_for_each_run():
+            return compute()
     exact = _key(what, parts, tokens)
     found = target.get(exact)
     if found is not None:
@@ -341,7 +342,8 @@ def remember(
         if 0 <= _now() - computed_at < LAG_SECONDS:
             return value
     started = _now()  # what compute() reads is at least as new as this
-    value = compute()
+    with planned_for_each_run():
+        value = compute()
     target.set(exact, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     if latest is not None:
         target.set(latest, pickle.dumps((started, value), protocol=pickle.HIGHEST_PROTOCOL))

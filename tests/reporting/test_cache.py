@@ -399,3 +399,13 @@ def test_a_new_person_changes_no_report_until_they_complete(course):
     db.session.get(TraineeProfile, newcomer.id).region = "hong_kong"
     db.session.commit()
     assert cache.versions([cache.RECORDS])[0] != settled
+
+
+@pytest.mark.parametrize("store", ["local", "none"])
+def test_a_report_is_computed_planned_for_each_run(app, store):
+    from academy import database
+
+    app.config["ACADEMY_CACHE_URL"] = store
+    seen = []
+    cache.remember("planned", (store,), lambda: seen.append(database._PLAN_EACH_RUN.get()))
+    assert seen == [True] and database._PLAN_EACH_RUN.get() is False
