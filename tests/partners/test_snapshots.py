@@ -154,3 +154,28 @@ def test_bad_quarter_issues_nothing(academy_data, login_as, client):
     )
     assert response.status_code == 302
     assert db.session.scalar(select(ReportSnapshot)) is None
+
+
+def test_a_snapshot_lists_its_graduates_a_hundred_at_a_time(
+    academy_data, login_as, client, monkeypatch
+):
+    from academy.partners import queries
+
+    login_as("manager")
+    issue(client, academy_data.x)
+    shown = queries.snapshot_as_shown
+    names = [f"Graduate {i:03d}" for i in range(150)]
+
+    def many(frozen):
+        report = shown(frozen)
+        graduates = [{**report["graduates"][0], "name": name} for name in names]
+        return {**report, "graduates": graduates}
+
+    monkeypatch.setattr(queries, "snapshot_as_shown", many)
+    url = f"/partners/{academy_data.x.id}/snapshots/1"
+    first = client.get(url).get_data(as_text=True)
+    assert "Graduate 099" in first and "Graduate 100" not in first
+    assert f'href="{url}?page=2#graduates"' in first
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert "Graduate 149" in second and "Graduate 099" not in second
+    assert "Graduates 101–150 of 150" in second
