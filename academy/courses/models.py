@@ -73,6 +73,9 @@ class Lesson(db.Model):
     # stay on the server and are stripped from anything sent to a browser.
     quiz: Mapped[dict | None] = mapped_column(JSON)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Slugs the lesson had before its file was renamed (renamed_from), oldest first: links
+    # to them still find it.
+    former_slugs: Mapped[list | None] = mapped_column(JSON)
 
     course: Mapped[Course] = relationship(back_populates="lessons", lazy="raise_on_sql")
 

@@ -83,6 +83,8 @@ def _renamed(course: Course, item, existing: dict[str, Lesson], report: SyncRepo
         return None
     lesson = existing.pop(old)
     lesson.slug = item.slug
+    former = [slug for slug in lesson.former_slugs or [] if slug not in (old, item.slug)]
+    lesson.former_slugs = [*former, old]
     report.renamed_lessons.append(f"{course.slug}/{old} -> {item.slug}")
     record(None, "lesson.rename", "course", course.id, lesson_id=lesson.id, before=old,
            after=item.slug)  # fmt: skip

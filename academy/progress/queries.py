@@ -256,6 +256,16 @@ def _lesson_player():
     )
 
 
+def renamed_lesson(lesson_ids: list[int], former_slug: str) -> str | None:
+    """The slug now of the one of these lessons that was once called `former_slug`."""
+    rows = db.session.execute(
+        select(Lesson.slug, Lesson.former_slugs)
+        .where(Lesson.id.in_(lesson_ids))
+        .order_by(Lesson.position, Lesson.id)
+    )
+    return next((slug for slug, former in rows if former_slug in (former or ())), None)
+
+
 def certificate(code: str) -> CompletionRecord | None:
     """The completion record with this certificate code, course loaded.
 

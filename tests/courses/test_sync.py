@@ -298,6 +298,7 @@ def test_a_renamed_lesson_file_keeps_its_lesson_and_progress(tmp_path):
     db.session.expire_all()
     lesson = db.session.get(Lesson, practice_id)
     assert (lesson.slug, lesson.title, lesson.retired_at) == ("hands-on", "Hands on", None)
+    assert lesson.former_slugs == ["practice"]  # old links still find it
     assert count(Lesson) == 4  # with the quiz lesson: none added
     row = db.session.scalar(select(LessonProgress))
     assert row.lesson_id == practice_id and row.done_at is not None

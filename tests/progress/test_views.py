@@ -192,3 +192,21 @@ def test_the_lesson_list_marks_the_lessons_done(client, seat):
         ("done", True, True),
         ("", False, False),
     ]
+
+
+def test_a_link_to_a_renamed_lessons_old_slug_finds_it(client, seat, login):
+    from academy.courses.models import Lesson
+
+    trainee, enrolment, course = seat
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "lesson-1"))
+    lesson.slug, lesson.former_slugs = "welcome", ["lesson-1"]  # as the sync renames it
+    db.session.commit()
+
+    moved = client.get(lesson_url(enrolment, "lesson-1"))
+    assert moved.status_code == 302 and moved.location.endswith(lesson_url(enrolment, "welcome"))
+    assert client.get(moved.location).status_code == 200
+    assert client.get(lesson_url(enrolment, "never-was")).status_code == 404
+    assert client.post(lesson_url(enrolment, "lesson-1")).status_code == 404  # no progress there
+    # Someone else's enrolment: not found, renamed or not.
+    login(factories.make_user())
+    assert client.get(lesson_url(enrolment, "lesson-1")).status_code == 404

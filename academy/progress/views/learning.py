@@ -60,6 +60,13 @@ def lesson(enrolment_id, lesson_slug):
     player = _study(enrolment_id, lesson_slug)
     enrolment, lessons, progress = player.enrolment, player.lessons, player.progress
     index = next((i for i, x in enumerate(lessons) if x.slug == lesson_slug), None)
+    if index is None and request.method == "GET":
+        # A link from before the lesson's file was renamed (or a bookmark).
+        renamed = queries.renamed_lesson([x.id for x in lessons], lesson_slug)
+        if renamed is not None:
+            return redirect(
+                url_for("progress.lesson", enrolment_id=enrolment.id, lesson_slug=renamed)
+            )
     require(index is not None)
     current = lessons[index]
     result, errors, status, chosen = None, {}, 200, {}
