@@ -2,7 +2,6 @@
 
 import io
 import re
-import zlib
 
 import pytest
 from openpyxl import load_workbook
@@ -15,17 +14,7 @@ from academy.extensions import db
 from academy.partners import export, queries
 from academy.partners.models import Partner
 from tests.factories import make_cohort, make_partner, make_user
-
-
-def pdf_text(data: bytes) -> str:
-    """The text drawn by a core-font PDF: its streams, inflated."""
-    chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            chunks.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            chunks.append(stream.decode("latin-1"))
-    return "".join(chunks)
+from tests.pdfs import pdf_text
 
 
 def test_manager_creates_and_edits_a_partner(login_as, client):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import date
 
 import pytest
@@ -14,19 +12,9 @@ from academy.dates import local_today
 from academy.extensions import db
 from academy.partners.queries import graduates, period_from
 from tests import factories
+from tests.pdfs import pdf_text
 
 OLD, NEW = "Tam Trainee", "Somebody Else Entirely"
-
-
-def pdf_text(data: bytes) -> str:
-    """The text drawn by a core-font PDF: its streams, inflated."""
-    chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            chunks.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            chunks.append(stream.decode("latin-1"))
-    return "".join(chunks)
 
 
 def rename(client, name: str) -> None:
