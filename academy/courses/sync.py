@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from academy.audit.service import record
 from academy.courses.models import Course, Lesson, Track
-from academy.courses.source import CourseSource, FormatError, read_catalogue
+from academy.courses.source import CourseSource, FormatError, LessonSource, read_catalogue
 from academy.courses.tracks import TRACKS
 from academy.extensions import db, utcnow
 
@@ -76,7 +76,9 @@ def _apply_lessons(course: Course, source: CourseSource, report: SyncReport) -> 
             report.retired_lessons.append(f"{course.slug}/{lesson.slug}")
 
 
-def _renamed(course: Course, item, existing: dict[str, Lesson], report: SyncReport):
+def _renamed(
+    course: Course, item: LessonSource, existing: dict[str, Lesson], report: SyncReport
+) -> Lesson | None:
     """The lesson this one was before its file was renamed, given its new slug; None if none."""
     old = next((slug for slug in item.renamed_from if slug in existing), None)
     if old is None:
